@@ -1,0 +1,54 @@
+"""The command line of every service: ``python -m services.<name> serve|migrate|seed-dev``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from callsheet_kit.migrate import upgrade
+from callsheet_kit.service import ServiceKit, ServiceParts, run
+from callsheet_kit.settings import ServiceSettings, load
+from callsheet_kit.tables import KitTables
+from callsheet_kit.telemetry import configure_logging
+
+Seeder = Callable[[ServiceKit], Awaitable[None]]
+
+
+def main(
+    *,
+    name: str,
+    tables: KitTables,
+    migrations: Path,
+    parts: Callable[[ServiceKit], ServiceParts],
+    seed: Seeder | None = None,
+) -> None:
+    """Parses the command line and runs the chosen command."""
+    parser = argparse.ArgumentParser(prog=f"python -m services.{name}")
+    parser.add_argument("command", choices=["serve", "migrate", "seed-dev"], nargs="?", default="serve")
+    command = parser.parse_args().command
+    settings = load(ServiceSettings)
+
+    def kit() -> ServiceKit:
+        return ServiceKit.build(name=name, tables=tables, settings=settings)
+
+    if command == "migrate":
+        configure_logging(settings.log_level)
+        upgrade(schema=tables.schema, url=settings.database_url, script_location=migrations)
+    elif command == "seed-dev":
+        if not settings.is_dev:
+            raise SystemExit("seed-dev needs CALLSHEET_ENV=dev or test")
+        configure_logging(settings.log_level)
+        if seed is not None:
+            built = kit()
+
+            async def seeding() -> None:
+                try:
+                    await seed(built)
+                finally:
+                    await built.db.dispose()
+
+            asyncio.run(seeding())
+    else:
+        run(kit, parts)

@@ -1,0 +1,97 @@
+"""The outbox relay: publishes committed events to JetStream, in order, at least once.
+
+It is woken by the outbox's NOTIFY trigger the moment an event commits, and also polls once a
+second as a safety net. Rows are claimed with ``FOR UPDATE SKIP LOCKED`` so several replicas
+share the work; a row is marked published only after JetStream acked it, and JetStream drops a
+re-publish of the same ``Nats-Msg-Id``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import psycopg
+from sqlalchemy import func, select, update
+
+from callsheet_kit.bus import Bus
+from callsheet_kit.db import Database, libpq_url
+from callsheet_kit.tables import KitTables
+
+log = logging.getLogger(__name__)
+
+
+class OutboxRelay:
+    """Moves a service's outbox to NATS."""
+
+    def __init__(self, *, db: Database, db_url: str, tables: KitTables, bus: Bus, batch: int = 100) -> None:
+        self._db = db
+        self._dsn = libpq_url(db_url)
+        self._tables = tables
+        self._bus = bus
+        self._batch = batch
+        self._wake = asyncio.Event()
+
+    async def run(self) -> None:
+        """Relays until cancelled."""
+        listener = asyncio.create_task(self._listen(), name="outbox-listen")
+        backoff = 0.1
+        try:
+            while True:
+                try:
+                    sent = await self.relay_once()
+                    backoff = 0.1
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - NATS or the database is down: retry
+                    log.warning("outbox relay failed (%s); retrying in %.1fs", exc, backoff)
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 2.0)
+                    continue
+                if sent == self._batch:
+                    continue
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+                except TimeoutError:
+                    pass
+        finally:
+            listener.cancel()
+
+    async def relay_once(self) -> int:
+        """Publishes one batch of unpublished events; returns how many."""
+        outbox = self._tables.outbox
+        async with self._db.transaction() as session:
+            rows = (
+                await session.execute(
+                    select(outbox.c.seq, outbox.c.event_id, outbox.c.subject, outbox.c.envelope, outbox.c.headers)
+                    .where(outbox.c.published_at.is_(None))
+                    .order_by(outbox.c.seq)
+                    .limit(self._batch)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            for row in rows:
+                await self._bus.publish(row.subject, row.envelope, msg_id=row.event_id, headers=row.headers)
+            if rows:
+                await session.execute(
+                    update(outbox)
+                    .where(outbox.c.seq.in_([row.seq for row in rows]))
+                    .values(published_at=func.now())
+                )
+            return len(rows)
+
+    async def _listen(self) -> None:
+        # A dedicated connection: LISTEN needs a session that outlives any transaction.
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(self._dsn, autocommit=True) as conn:
+                    await conn.execute(f'LISTEN "{self._tables.outbox_channel}"')
+                    self._wake.set()
+                    async for _ in conn.notifies():
+                        self._wake.set()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - reconnect after a database restart
+                log.warning("outbox listener lost its connection (%s); reconnecting", exc)
+                await asyncio.sleep(1.0)

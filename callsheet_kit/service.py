@@ -1,0 +1,206 @@
+"""The one way a service process is put together and run.
+
+``ServiceKit`` wires the shared parts (settings, clock, database, outbox, bus, idempotency, peers);
+``serve`` runs a gRPC server with the standard health service, reflection and the dev clock,
+plus the outbox relay, the consumers and any sweepers, and shuts all of it down gracefully.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import grpc
+from google.protobuf.timestamp_pb2 import Timestamp
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+
+from callsheet.clock.v1 import clock_pb2, clock_pb2_grpc
+from callsheet_kit.bus import Bus
+from callsheet_kit.clock import OffsetClock
+from callsheet_kit.consumer import EventConsumer
+from callsheet_kit.db import Database, make_engine
+from callsheet_kit.errors import failed_precondition
+from callsheet_kit.events import Outbox
+from callsheet_kit.idempotency import IdempotencyStore
+from callsheet_kit.relay import OutboxRelay
+from callsheet_kit.rpc import Peers, ServerCallerInterceptor
+from callsheet_kit.settings import ServiceSettings
+from callsheet_kit.tables import KitTables
+from callsheet_kit.telemetry import configure_logging, instrument_engine, setup_tracing, shutdown_tracing
+
+log = logging.getLogger(__name__)
+
+Worker = Callable[[], Coroutine[Any, Any, None]]
+
+
+@dataclass
+class ServiceKit:
+    """The shared parts one service is built from."""
+
+    name: str
+    settings: ServiceSettings
+    clock: OffsetClock
+    db: Database
+    tables: KitTables
+    outbox: Outbox
+    idempotency: IdempotencyStore
+    bus: Bus
+    peers: Peers
+
+    @classmethod
+    def build(cls, *, name: str, tables: KitTables, settings: ServiceSettings) -> ServiceKit:
+        """Wires the kit for a service whose schema holds ``tables``."""
+        clock = OffsetClock()
+        engine = make_engine(settings.database_url, pool_size=settings.db_pool_size, application_name=name)
+        return cls(
+            name=name,
+            settings=settings,
+            clock=clock,
+            db=Database(engine),
+            tables=tables,
+            outbox=Outbox(tables=tables, source=name, prefix=settings.event_prefix, clock=clock),
+            idempotency=IdempotencyStore(tables),
+            bus=Bus(url=settings.nats_url, stream=settings.stream_name, prefix=settings.event_prefix, name=name),
+            peers=Peers(addr_of=settings.peer_addr, service=name, timeout=settings.rpc_timeout_seconds),
+        )
+
+    async def load_clock(self) -> None:
+        """Takes up the dev clock offset stored by an earlier ``advanceClock``."""
+        table = self.tables.dev_clock
+        async with self.db.transaction() as session:
+            offset = (await session.execute(select(table.c.offset_seconds).where(table.c.id == 1))).scalar()
+        if offset:
+            self.clock.advance_to(int(offset))
+
+    async def store_clock(self, offset_seconds: int) -> None:
+        """Persists a new dev clock offset (it only moves forwards) and applies it."""
+        table = self.tables.dev_clock
+        statement = insert(table).values(id=1, offset_seconds=offset_seconds)
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.id],
+            set_={"offset_seconds": statement.excluded.offset_seconds},
+            where=table.c.offset_seconds < statement.excluded.offset_seconds,
+        )
+        async with self.db.transaction() as session:
+            await session.execute(statement)
+        self.clock.advance_to(offset_seconds)
+
+
+class ClockServicer(clock_pb2_grpc.ClockServiceServicer):
+    """The dev clock of this service."""
+
+    def __init__(self, kit: ServiceKit) -> None:
+        self._kit = kit
+
+    def _now(self) -> Timestamp:
+        now = Timestamp()
+        now.FromDatetime(self._kit.clock.now())
+        return now
+
+    async def GetClock(self, request: clock_pb2.GetClockRequest, context: object) -> clock_pb2.GetClockResponse:
+        """Returns this service's time and offset."""
+        return clock_pb2.GetClockResponse(now=self._now(), offset_seconds=self._kit.clock.offset_seconds)
+
+    async def SetClockOffset(
+        self, request: clock_pb2.SetClockOffsetRequest, context: object
+    ) -> clock_pb2.SetClockOffsetResponse:
+        """Moves this service's clock forward (dev and test only)."""
+        if not self._kit.settings.is_dev:
+            raise failed_precondition("DEV_ONLY", "the clock can only be moved in dev and test")
+        await self._kit.store_clock(request.offset_seconds)
+        return clock_pb2.SetClockOffsetResponse(now=self._now(), offset_seconds=self._kit.clock.offset_seconds)
+
+
+@dataclass
+class ServiceParts:
+    """What a service adds to the kit: its servicers, consumers and background workers."""
+
+    register: Sequence[Callable[[grpc.aio.Server], None]]
+    service_names: Sequence[str]
+    consumers: Sequence[EventConsumer] = ()
+    workers: Sequence[Worker] = ()
+    on_stop: Sequence[Worker] = field(default_factory=list)
+
+
+async def _refresh_clock(kit: ServiceKit) -> None:
+    # Another replica may have been told of a newer offset: follow it within a second.
+    while True:
+        await asyncio.sleep(1.0)
+        try:
+            await kit.load_clock()
+        except Exception as exc:  # noqa: BLE001 - the database may be restarting
+            log.warning("could not refresh the dev clock: %s", exc)
+
+
+async def serve(kit: ServiceKit, parts: ServiceParts) -> None:
+    """Runs the service until SIGINT or SIGTERM, then stops gracefully."""
+    from opentelemetry.instrumentation.grpc import aio_server_interceptor
+
+    settings = kit.settings
+    setup_tracing(f"callsheet-{kit.name}", settings.traces_exporter)
+    instrument_engine(kit.db.engine)
+    await kit.load_clock()
+    await kit.bus.connect()
+
+    server = grpc.aio.server(interceptors=[aio_server_interceptor(), ServerCallerInterceptor()])
+    for register in parts.register:
+        register(server)
+    clock_pb2_grpc.add_ClockServiceServicer_to_server(ClockServicer(kit), server)
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    names = [*parts.service_names, clock_pb2.DESCRIPTOR.services_by_name["ClockService"].full_name]
+    reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
+    port = server.add_insecure_port(settings.grpc_listen)
+    await server.start()
+
+    relay = OutboxRelay(db=kit.db, db_url=settings.database_url, tables=kit.tables, bus=kit.bus)
+    workers: list[Worker] = [relay.run, *(c.run for c in parts.consumers), *parts.workers]
+    if settings.is_dev:
+        workers.append(lambda: _refresh_clock(kit))
+    tasks = [asyncio.create_task(worker()) for worker in workers]
+
+    for name in ["", *names]:
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    host = settings.grpc_listen.rsplit(":", 1)[0]
+    print(f"{kit.name} serving on {host}:{port}", flush=True)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+    log.info("%s stopping", kit.name)
+    await health_servicer.enter_graceful_shutdown()
+    await server.stop(settings.shutdown_grace_seconds)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    for hook in parts.on_stop:
+        await hook()
+    await kit.peers.close()
+    await kit.bus.close()
+    await kit.db.dispose()
+    shutdown_tracing()
+
+
+def run(kit_factory: Callable[[], ServiceKit], parts_factory: Callable[[ServiceKit], ServiceParts]) -> None:
+    """The ``serve`` entry point of a service process."""
+    kit = kit_factory()
+    configure_logging(kit.settings.log_level)
+
+    async def main() -> None:
+        await serve(kit, parts_factory(kit))
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,93 @@
+"""Typed settings read from the environment; a missing or malformed value stops start-up."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Self, TypeVar
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    """Where the system runs; ``dev`` enables the dev clock and dev data."""
+
+    DEV = "dev"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class TracesExporter(StrEnum):
+    """Where spans go."""
+
+    OTLP = "otlp"
+    CONSOLE = "console"
+    NONE = "none"
+
+
+class CommonSettings(BaseSettings):
+    """Settings every process shares."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    env: Environment = Field(Environment.PRODUCTION, alias="CALLSHEET_ENV")
+    traces_exporter: TracesExporter = Field(TracesExporter.NONE, alias="CALLSHEET_TRACES_EXPORTER")
+    log_level: str = Field("INFO", alias="CALLSHEET_LOG_LEVEL")
+    orders_addr: str = Field("127.0.0.1:50051", alias="CALLSHEET_ORDERS_ADDR")
+    cards_addr: str = Field("127.0.0.1:50052", alias="CALLSHEET_CARDS_ADDR")
+    payments_addr: str = Field("127.0.0.1:50053", alias="CALLSHEET_PAYMENTS_ADDR")
+    support_addr: str = Field("127.0.0.1:50054", alias="CALLSHEET_SUPPORT_ADDR")
+    notify_addr: str = Field("127.0.0.1:50055", alias="CALLSHEET_NOTIFY_ADDR")
+    rpc_timeout_seconds: float = Field(10.0, alias="CALLSHEET_RPC_TIMEOUT_SECONDS", gt=0)
+
+    @property
+    def is_dev(self) -> bool:
+        """True where dev-only features (the dev clock, dev data) are allowed."""
+        return self.env in (Environment.DEV, Environment.TEST)
+
+    def peer_addr(self, service: str) -> str:
+        """The gRPC address of a service by name."""
+        addr = getattr(self, f"{service}_addr", None)
+        if not isinstance(addr, str):
+            raise KeyError(f"unknown service {service!r}")
+        return addr
+
+
+class ServiceSettings(CommonSettings):
+    """Settings of one back-end service process."""
+
+    database_url: str = Field(alias="CALLSHEET_DATABASE_URL")
+    nats_url: str = Field("nats://127.0.0.1:4222", alias="NATS_URL")
+    grpc_listen: str = Field("127.0.0.1:0", alias="CALLSHEET_GRPC_LISTEN")
+    event_prefix: str = Field("callsheet", alias="CALLSHEET_EVENT_PREFIX", pattern=r"^[a-z0-9_]+$")
+    db_pool_size: int = Field(10, alias="CALLSHEET_DB_POOL_SIZE", ge=1)
+    shutdown_grace_seconds: float = Field(5.0, alias="CALLSHEET_SHUTDOWN_GRACE_SECONDS", ge=0)
+
+    @model_validator(mode="after")
+    def _async_driver(self) -> Self:
+        # Every service speaks psycopg 3; a bare postgresql:// URL is taken to mean it.
+        if self.database_url.startswith("postgresql://"):
+            self.database_url = "postgresql+psycopg://" + self.database_url[len("postgresql://") :]
+        if not self.database_url.startswith("postgresql+psycopg://"):
+            raise ValueError("CALLSHEET_DATABASE_URL must be a postgresql:// URL")
+        return self
+
+    @property
+    def stream_name(self) -> str:
+        """The JetStream stream that carries every event under the prefix."""
+        return self.event_prefix.upper()
+
+
+T = TypeVar("T", bound=BaseSettings)
+
+
+def load(kind: type[T]) -> T:
+    """Reads settings of the given kind, or exits naming every missing or bad variable."""
+    try:
+        return kind()
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"]) or "settings"
+            lines.append(f"  {where}: {error['msg']}")
+        raise SystemExit(f"invalid configuration for {kind.__name__}:\n" + "\n".join(lines)) from exc

@@ -1,0 +1,250 @@
+import datetime
+
+from callsheet.common.v1 import money_pb2 as _money_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class PaymentStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PAYMENT_STATUS_UNSPECIFIED: _ClassVar[PaymentStatus]
+    PAYMENT_STATUS_AUTHORIZED: _ClassVar[PaymentStatus]
+    PAYMENT_STATUS_CAPTURED: _ClassVar[PaymentStatus]
+    PAYMENT_STATUS_VOIDED: _ClassVar[PaymentStatus]
+    PAYMENT_STATUS_PARTIALLY_REFUNDED: _ClassVar[PaymentStatus]
+    PAYMENT_STATUS_REFUNDED: _ClassVar[PaymentStatus]
+
+class CancelledBy(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CANCELLED_BY_UNSPECIFIED: _ClassVar[CancelledBy]
+    CANCELLED_BY_BUYER: _ClassVar[CancelledBy]
+    CANCELLED_BY_PROVIDER: _ClassVar[CancelledBy]
+PAYMENT_STATUS_UNSPECIFIED: PaymentStatus
+PAYMENT_STATUS_AUTHORIZED: PaymentStatus
+PAYMENT_STATUS_CAPTURED: PaymentStatus
+PAYMENT_STATUS_VOIDED: PaymentStatus
+PAYMENT_STATUS_PARTIALLY_REFUNDED: PaymentStatus
+PAYMENT_STATUS_REFUNDED: PaymentStatus
+CANCELLED_BY_UNSPECIFIED: CancelledBy
+CANCELLED_BY_BUYER: CancelledBy
+CANCELLED_BY_PROVIDER: CancelledBy
+
+class CancellationTier(_message.Message):
+    __slots__ = ("min_hours_before_start", "refund_percent")
+    MIN_HOURS_BEFORE_START_FIELD_NUMBER: _ClassVar[int]
+    REFUND_PERCENT_FIELD_NUMBER: _ClassVar[int]
+    min_hours_before_start: int
+    refund_percent: int
+    def __init__(self, min_hours_before_start: _Optional[int] = ..., refund_percent: _Optional[int] = ...) -> None: ...
+
+class PolicySnapshot(_message.Message):
+    __slots__ = ("version", "buyer_cancellation_tiers", "provider_cancellation_refund_percent", "dispute_window_days", "reviews_window_days", "payout_delay_days")
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    BUYER_CANCELLATION_TIERS_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_CANCELLATION_REFUND_PERCENT_FIELD_NUMBER: _ClassVar[int]
+    DISPUTE_WINDOW_DAYS_FIELD_NUMBER: _ClassVar[int]
+    REVIEWS_WINDOW_DAYS_FIELD_NUMBER: _ClassVar[int]
+    PAYOUT_DELAY_DAYS_FIELD_NUMBER: _ClassVar[int]
+    version: str
+    buyer_cancellation_tiers: _containers.RepeatedCompositeFieldContainer[CancellationTier]
+    provider_cancellation_refund_percent: int
+    dispute_window_days: int
+    reviews_window_days: int
+    payout_delay_days: int
+    def __init__(self, version: _Optional[str] = ..., buyer_cancellation_tiers: _Optional[_Iterable[_Union[CancellationTier, _Mapping]]] = ..., provider_cancellation_refund_percent: _Optional[int] = ..., dispute_window_days: _Optional[int] = ..., reviews_window_days: _Optional[int] = ..., payout_delay_days: _Optional[int] = ...) -> None: ...
+
+class PriceSnapshot(_message.Message):
+    __slots__ = ("hourly_rate", "duration_minutes", "subtotal", "platform_fee_bps", "platform_fee", "tax_jurisdiction", "tax_bps", "tax", "deposit", "total")
+    HOURLY_RATE_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    SUBTOTAL_FIELD_NUMBER: _ClassVar[int]
+    PLATFORM_FEE_BPS_FIELD_NUMBER: _ClassVar[int]
+    PLATFORM_FEE_FIELD_NUMBER: _ClassVar[int]
+    TAX_JURISDICTION_FIELD_NUMBER: _ClassVar[int]
+    TAX_BPS_FIELD_NUMBER: _ClassVar[int]
+    TAX_FIELD_NUMBER: _ClassVar[int]
+    DEPOSIT_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    hourly_rate: _money_pb2.Money
+    duration_minutes: int
+    subtotal: _money_pb2.Money
+    platform_fee_bps: int
+    platform_fee: _money_pb2.Money
+    tax_jurisdiction: str
+    tax_bps: int
+    tax: _money_pb2.Money
+    deposit: _money_pb2.Money
+    total: _money_pb2.Money
+    def __init__(self, hourly_rate: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., duration_minutes: _Optional[int] = ..., subtotal: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., platform_fee_bps: _Optional[int] = ..., platform_fee: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., tax_jurisdiction: _Optional[str] = ..., tax_bps: _Optional[int] = ..., tax: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., deposit: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., total: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class Quote(_message.Message):
+    __slots__ = ("id", "buyer_id", "provider_id", "role_code", "start_utc", "end_utc", "timezone", "location_json", "price", "policy", "expires_at", "created_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    BUYER_ID_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_ID_FIELD_NUMBER: _ClassVar[int]
+    ROLE_CODE_FIELD_NUMBER: _ClassVar[int]
+    START_UTC_FIELD_NUMBER: _ClassVar[int]
+    END_UTC_FIELD_NUMBER: _ClassVar[int]
+    TIMEZONE_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_JSON_FIELD_NUMBER: _ClassVar[int]
+    PRICE_FIELD_NUMBER: _ClassVar[int]
+    POLICY_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    buyer_id: str
+    provider_id: str
+    role_code: str
+    start_utc: _timestamp_pb2.Timestamp
+    end_utc: _timestamp_pb2.Timestamp
+    timezone: str
+    location_json: str
+    price: PriceSnapshot
+    policy: PolicySnapshot
+    expires_at: _timestamp_pb2.Timestamp
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., buyer_id: _Optional[str] = ..., provider_id: _Optional[str] = ..., role_code: _Optional[str] = ..., start_utc: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_utc: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., timezone: _Optional[str] = ..., location_json: _Optional[str] = ..., price: _Optional[_Union[PriceSnapshot, _Mapping]] = ..., policy: _Optional[_Union[PolicySnapshot, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Payment(_message.Message):
+    __slots__ = ("id", "order_id", "quote_id", "status", "authorized", "captured", "refunded", "buyer_id", "provider_id")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    QUOTE_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    AUTHORIZED_FIELD_NUMBER: _ClassVar[int]
+    CAPTURED_FIELD_NUMBER: _ClassVar[int]
+    REFUNDED_FIELD_NUMBER: _ClassVar[int]
+    BUYER_ID_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    order_id: str
+    quote_id: str
+    status: PaymentStatus
+    authorized: _money_pb2.Money
+    captured: _money_pb2.Money
+    refunded: _money_pb2.Money
+    buyer_id: str
+    provider_id: str
+    def __init__(self, id: _Optional[str] = ..., order_id: _Optional[str] = ..., quote_id: _Optional[str] = ..., status: _Optional[_Union[PaymentStatus, str]] = ..., authorized: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., captured: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., refunded: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., buyer_id: _Optional[str] = ..., provider_id: _Optional[str] = ...) -> None: ...
+
+class Receipt(_message.Message):
+    __slots__ = ("id", "kind", "total", "created_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    kind: str
+    total: _money_pb2.Money
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[str] = ..., total: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateQuoteRequest(_message.Message):
+    __slots__ = ("request_id", "provider_id", "role_code", "start_utc", "end_utc", "timezone", "location_json")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_ID_FIELD_NUMBER: _ClassVar[int]
+    ROLE_CODE_FIELD_NUMBER: _ClassVar[int]
+    START_UTC_FIELD_NUMBER: _ClassVar[int]
+    END_UTC_FIELD_NUMBER: _ClassVar[int]
+    TIMEZONE_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_JSON_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    provider_id: str
+    role_code: str
+    start_utc: _timestamp_pb2.Timestamp
+    end_utc: _timestamp_pb2.Timestamp
+    timezone: str
+    location_json: str
+    def __init__(self, request_id: _Optional[str] = ..., provider_id: _Optional[str] = ..., role_code: _Optional[str] = ..., start_utc: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_utc: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., timezone: _Optional[str] = ..., location_json: _Optional[str] = ...) -> None: ...
+
+class CreateQuoteResponse(_message.Message):
+    __slots__ = ("quote",)
+    QUOTE_FIELD_NUMBER: _ClassVar[int]
+    quote: Quote
+    def __init__(self, quote: _Optional[_Union[Quote, _Mapping]] = ...) -> None: ...
+
+class GetQuoteRequest(_message.Message):
+    __slots__ = ("quote_id",)
+    QUOTE_ID_FIELD_NUMBER: _ClassVar[int]
+    quote_id: str
+    def __init__(self, quote_id: _Optional[str] = ...) -> None: ...
+
+class GetQuoteResponse(_message.Message):
+    __slots__ = ("quote",)
+    QUOTE_FIELD_NUMBER: _ClassVar[int]
+    quote: Quote
+    def __init__(self, quote: _Optional[_Union[Quote, _Mapping]] = ...) -> None: ...
+
+class AuthorizePaymentRequest(_message.Message):
+    __slots__ = ("request_id", "quote_id", "order_id", "payment_method_id")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    QUOTE_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    PAYMENT_METHOD_ID_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    quote_id: str
+    order_id: str
+    payment_method_id: str
+    def __init__(self, request_id: _Optional[str] = ..., quote_id: _Optional[str] = ..., order_id: _Optional[str] = ..., payment_method_id: _Optional[str] = ...) -> None: ...
+
+class AuthorizePaymentResponse(_message.Message):
+    __slots__ = ("payment",)
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    payment: Payment
+    def __init__(self, payment: _Optional[_Union[Payment, _Mapping]] = ...) -> None: ...
+
+class CapturePaymentRequest(_message.Message):
+    __slots__ = ("request_id", "order_id")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    order_id: str
+    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ...) -> None: ...
+
+class CapturePaymentResponse(_message.Message):
+    __slots__ = ("payment",)
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    payment: Payment
+    def __init__(self, payment: _Optional[_Union[Payment, _Mapping]] = ...) -> None: ...
+
+class SettleCancellationRequest(_message.Message):
+    __slots__ = ("request_id", "order_id", "cancelled_by", "start_utc")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    CANCELLED_BY_FIELD_NUMBER: _ClassVar[int]
+    START_UTC_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    order_id: str
+    cancelled_by: CancelledBy
+    start_utc: _timestamp_pb2.Timestamp
+    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., cancelled_by: _Optional[_Union[CancelledBy, str]] = ..., start_utc: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SettleCancellationResponse(_message.Message):
+    __slots__ = ("payment", "refunded_now")
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    REFUNDED_NOW_FIELD_NUMBER: _ClassVar[int]
+    payment: Payment
+    refunded_now: _money_pb2.Money
+    def __init__(self, payment: _Optional[_Union[Payment, _Mapping]] = ..., refunded_now: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class GetPaymentSummaryRequest(_message.Message):
+    __slots__ = ("order_id",)
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    order_id: str
+    def __init__(self, order_id: _Optional[str] = ...) -> None: ...
+
+class GetPaymentSummaryResponse(_message.Message):
+    __slots__ = ("payment", "pending_extras", "receipts")
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    PENDING_EXTRAS_FIELD_NUMBER: _ClassVar[int]
+    RECEIPTS_FIELD_NUMBER: _ClassVar[int]
+    payment: Payment
+    pending_extras: _money_pb2.Money
+    receipts: _containers.RepeatedCompositeFieldContainer[Receipt]
+    def __init__(self, payment: _Optional[_Union[Payment, _Mapping]] = ..., pending_extras: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., receipts: _Optional[_Iterable[_Union[Receipt, _Mapping]]] = ...) -> None: ...

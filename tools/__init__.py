@@ -1,0 +1,1 @@
+"""Build tooling: protobuf code generation and its drift check."""
