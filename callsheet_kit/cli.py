@@ -23,12 +23,13 @@ def main(
     migrations: Path,
     parts: Callable[[ServiceKit], ServiceParts],
     seed: Seeder | None = None,
+    settings_type: type[ServiceSettings] = ServiceSettings,
 ) -> None:
     """Parses the command line and runs the chosen command."""
     parser = argparse.ArgumentParser(prog=f"python -m services.{name}")
     parser.add_argument("command", choices=["serve", "migrate", "seed-dev"], nargs="?", default="serve")
     command = parser.parse_args().command
-    settings = load(ServiceSettings)
+    settings = load(settings_type)
 
     def kit() -> ServiceKit:
         return ServiceKit.build(name=name, tables=tables, settings=settings)

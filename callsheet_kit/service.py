@@ -11,16 +11,18 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import grpc
+from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from callsheet.clock.v1 import clock_pb2, clock_pb2_grpc
 from callsheet_kit.bus import Bus
@@ -39,6 +41,7 @@ from callsheet_kit.telemetry import configure_logging, instrument_engine, setup_
 log = logging.getLogger(__name__)
 
 Worker = Callable[[], Coroutine[Any, Any, None]]
+R = TypeVar("R", bound=Message)
 
 
 @dataclass
@@ -71,6 +74,29 @@ class ServiceKit:
             bus=Bus(url=settings.nats_url, stream=settings.stream_name, prefix=settings.event_prefix, name=name),
             peers=Peers(addr_of=settings.peer_addr, service=name, timeout=settings.rpc_timeout_seconds),
         )
+
+    async def idempotent(
+        self,
+        *,
+        scope: str,
+        request: Message,
+        response_type: type[R],
+        execute: Callable[[AsyncSession], Awaitable[R]],
+        fingerprint: Message | None = None,
+    ) -> R:
+        """Runs a mutating use case in one transaction, once per ``request.request_id`` in ``scope``.
+
+        ``fingerprint`` is what must match on a repeat (the request itself by default).
+        """
+        async with self.db.transaction() as session:
+            return await self.idempotency.run(
+                session,
+                scope=scope,
+                key=getattr(request, "request_id", ""),
+                request=fingerprint or request,
+                response_type=response_type,
+                execute=lambda: execute(session),
+            )
 
     async def load_clock(self) -> None:
         """Takes up the dev clock offset stored by an earlier ``advanceClock``."""
@@ -128,6 +154,28 @@ class ServiceParts:
     consumers: Sequence[EventConsumer] = ()
     workers: Sequence[Worker] = ()
     on_stop: Sequence[Worker] = field(default_factory=list)
+
+
+def sweeper(
+    kit: ServiceKit, name: str, sweep: Callable[[AsyncSession], Awaitable[int]], *, interval: float = 1.0
+) -> Worker:
+    """A worker that runs ``sweep`` in a transaction every ``interval`` seconds, and at once again
+    while it finds work. Sweeps select with ``FOR UPDATE SKIP LOCKED`` so replicas share them."""
+
+    async def loop() -> None:
+        while True:
+            try:
+                async with kit.db.transaction() as session:
+                    done = await sweep(session)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("sweeper %s failed", name)
+                done = 0
+            if not done:
+                await asyncio.sleep(interval)
+
+    return loop
 
 
 async def _refresh_clock(kit: ServiceKit) -> None:

@@ -72,12 +72,16 @@ class KitTables:
         """The LISTEN/NOTIFY channel woken by every outbox insert."""
         return f"{self.schema}_outbox"
 
-    def notify_trigger_ddl(self) -> list[str]:
-        """DDL of the trigger that wakes the relay whenever an event is written."""
-        fn = f'"{self.schema}".outbox_notify'
-        return [
-            f"""CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN PERFORM pg_notify('{self.outbox_channel}', ''); RETURN NULL; END $$""",
-            f"""CREATE TRIGGER outbox_notify AFTER INSERT ON "{self.schema}".outbox
-                FOR EACH STATEMENT EXECUTE FUNCTION {fn}()""",
-        ]
+
+def outbox_notify_ddl(schema: str) -> list[str]:
+    """DDL of the trigger that wakes the outbox relay whenever an event is written.
+
+    Migrations call it with their schema name; the channel is ``<schema>_outbox``.
+    """
+    fn = f'"{schema}".outbox_notify'
+    return [
+        f"""CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_notify('{schema}_outbox', ''); RETURN NULL; END $$""",
+        f"""CREATE TRIGGER outbox_notify AFTER INSERT ON "{schema}".outbox
+            FOR EACH STATEMENT EXECUTE FUNCTION {fn}()""",
+    ]

@@ -1,0 +1,1 @@
+"""Dev and test infrastructure: embedded PostgreSQL, NATS JetStream and an SMTP sink."""

@@ -1,0 +1,257 @@
+"""The whole system as local processes: what ``make up`` runs and what the tests stand on.
+
+PostgreSQL and NATS are the ones named by ``DATABASE_URL`` / ``NATS_URL``, or embedded ones on
+free ports with their data under the state folder. The database is provisioned with a role per
+service, every schema is migrated as its owner, the dev data is seeded, and the five services,
+the gateway and (unless ``SMTP_HOST`` is set) the SMTP sink run as child processes.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from callsheet_kit.provision import create_database, provision
+from devstack.mailsink import MailSink
+from devstack.nats import EmbeddedNats
+from devstack.ports import free_port, wait_for_port
+from devstack.postgres import EmbeddedPostgres
+
+SERVICES = ("orders", "cards", "payments", "support", "notify")
+SEEDED = ("payments",)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Process:
+    """A child process and its log."""
+
+    name: str
+    popen: subprocess.Popen[bytes]
+    log_path: Path
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """SIGTERM, then SIGKILL after ``timeout``."""
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait()
+
+    def log_tail(self, lines: int = 30) -> str:
+        """The end of the process's log, for error messages."""
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+@dataclass
+class Stack:
+    """The running system."""
+
+    state_dir: Path
+    database_name: str = "callsheet"
+    event_prefix: str = "callsheet"
+    env_name: str = "dev"
+    admin_url: str | None = None
+    nats_url: str | None = None
+    smtp: tuple[str, int] | None = None
+    gateway_port: int = 0
+    jwt_secret: str = "dev-secret-change-me"
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+    postgres: EmbeddedPostgres | None = None
+    nats: EmbeddedNats | None = None
+    mail_http_url: str = ""
+    database_url: str = ""
+    service_urls: dict[str, str] = field(default_factory=dict)
+    ports: dict[str, int] = field(default_factory=dict)
+    processes: dict[str, Process] = field(default_factory=dict)
+
+    @classmethod
+    def from_environment(cls, state_dir: Path, **overrides: object) -> Stack:
+        """A stack that honours DATABASE_URL, NATS_URL, SMTP_HOST/SMTP_PORT, GATEWAY_PORT, CALLSHEET_JWT_SECRET."""
+        smtp = None
+        if os.environ.get("SMTP_HOST"):
+            smtp = (os.environ["SMTP_HOST"], int(os.environ.get("SMTP_PORT", "25")))
+        stack = cls(
+            state_dir=state_dir,
+            admin_url=os.environ.get("DATABASE_URL") or None,
+            nats_url=os.environ.get("NATS_URL") or None,
+            smtp=smtp,
+            gateway_port=int(os.environ.get("GATEWAY_PORT", "0") or 0),
+            jwt_secret=os.environ.get("CALLSHEET_JWT_SECRET", "dev-secret-change-me"),
+        )
+        for key, value in overrides.items():
+            setattr(stack, key, value)
+        return stack
+
+    @property
+    def gateway_url(self) -> str:
+        """The gateway's base URL."""
+        return f"http://127.0.0.1:{self.ports['gateway']}"
+
+    def start(self) -> None:
+        """Starts everything and waits until the gateway reports ready."""
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        (self.state_dir / "logs").mkdir(exist_ok=True)
+        try:
+            self._start_infrastructure()
+            self._provision()
+            self._start_services()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start_infrastructure(self) -> None:
+        if self.admin_url is None:
+            self.postgres = EmbeddedPostgres(self.state_dir / "postgres")
+            self.postgres.start()
+            self.admin_url = self.postgres.url
+        if self.nats_url is None:
+            self.nats = EmbeddedNats(self.state_dir / "nats" / "jetstream")
+            self.nats.start()
+            self.nats_url = self.nats.url
+        if self.smtp is None:
+            smtp_port, http_port = free_port(), free_port()
+            self._spawn(
+                "mailsink",
+                [sys.executable, "-m", "devstack.mailsink", "--smtp-port", str(smtp_port), "--http-port", str(http_port)],
+                {},
+            )
+            wait_for_port("127.0.0.1", http_port, timeout=20)
+            self.smtp = ("127.0.0.1", smtp_port)
+            self.mail_http_url = f"http://127.0.0.1:{http_port}"
+
+    def _provision(self) -> None:
+        assert self.admin_url is not None
+        self.database_url = create_database(self.admin_url, self.database_name)
+        self.service_urls = provision(self.database_url, secret=self.jwt_secret)
+        for name in SERVICES:
+            self.ports[name] = free_port()
+        self.ports["gateway"] = self.gateway_port or free_port()
+        migrations = [
+            subprocess.Popen(
+                [sys.executable, "-m", f"services.{name}", "migrate"],
+                env=self.env_for(name),
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+            )
+            for name in SERVICES
+        ]
+        for name, migration in zip(SERVICES, migrations, strict=True):
+            output, _ = migration.communicate(timeout=120)
+            if migration.returncode:
+                raise RuntimeError(f"migrating {name} failed:\n{output.decode(errors='replace')}")
+        if self.env_name in ("dev", "test"):
+            for name in SEEDED:
+                result = subprocess.run(
+                    [sys.executable, "-m", f"services.{name}", "seed-dev"],
+                    env=self.env_for(name),
+                    cwd=ROOT,
+                    capture_output=True,
+                    timeout=120,
+                )
+                if result.returncode:
+                    raise RuntimeError(f"seeding {name} failed:\n{result.stdout.decode()}{result.stderr.decode()}")
+
+    def _common_env(self) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items() if not key.startswith(("CALLSHEET_", "OTEL_"))}
+        env.update(
+            {
+                "CALLSHEET_ENV": self.env_name,
+                "CALLSHEET_JWT_SECRET": self.jwt_secret,
+                "CALLSHEET_EVENT_PREFIX": self.event_prefix,
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        for name in SERVICES:
+            if name in self.ports:
+                env[f"CALLSHEET_{name.upper()}_ADDR"] = f"127.0.0.1:{self.ports[name]}"
+        env.update(self.extra_env)
+        return env
+
+    def env_for(self, name: str) -> dict[str, str]:
+        """The environment of a service process."""
+        env = self._common_env()
+        assert self.nats_url is not None
+        env.update(
+            {
+                "CALLSHEET_DATABASE_URL": self.service_urls[name],
+                "NATS_URL": self.nats_url,
+                "CALLSHEET_GRPC_LISTEN": f"127.0.0.1:{self.ports[name]}",
+            }
+        )
+        if name == "notify" and self.smtp is not None:
+            env["SMTP_HOST"], env["SMTP_PORT"] = self.smtp[0], str(self.smtp[1])
+        return env
+
+    def _spawn(self, name: str, argv: list[str], env: Mapping[str, str]) -> Process:
+        log_path = self.state_dir / "logs" / f"{name}.log"
+        log = log_path.open("ab")
+        full_env = {**os.environ, **env} if not env else dict(env)
+        popen = subprocess.Popen(argv, env=full_env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        process = Process(name, popen, log_path)
+        self.processes[name] = process
+        return process
+
+    def start_service(self, name: str) -> None:
+        """Starts (or restarts) one service process."""
+        self._spawn(name, [sys.executable, "-m", f"services.{name}", "serve"], self.env_for(name))
+
+    def _start_services(self) -> None:
+        for name in SERVICES:
+            self.start_service(name)
+        gateway_env = self._common_env()
+        gateway_env["GATEWAY_PORT"] = str(self.ports["gateway"])
+        self._spawn("gateway", [sys.executable, "-m", "gateway"], gateway_env)
+        self.wait_ready()
+
+    def wait_ready(self, timeout: float = 90.0) -> None:
+        """Waits until the gateway's /readyz says every service is SERVING."""
+        deadline = time.monotonic() + timeout
+        last = ""
+        while time.monotonic() < deadline:
+            for process in self.processes.values():
+                if process.popen.poll() is not None:
+                    raise RuntimeError(f"{process.name} exited with {process.popen.returncode}:\n{process.log_tail()}")
+            try:
+                response = httpx.get(f"{self.gateway_url}/readyz", timeout=2, trust_env=False)
+                if response.status_code == 200:
+                    return
+                last = response.text
+            except httpx.HTTPError as exc:
+                last = str(exc)
+            time.sleep(0.2)
+        raise TimeoutError(f"the system did not become ready: {last}")
+
+    def stop(self) -> None:
+        """Stops the processes, then the embedded servers."""
+        for process in reversed(list(self.processes.values())):
+            process.stop()
+        self.processes.clear()
+        if self.nats is not None:
+            self.nats.stop()
+        if self.postgres is not None:
+            self.postgres.stop()
+
+
+def random_suffix() -> str:
+    """A short random suffix that keeps parallel stacks apart on shared servers."""
+    return secrets.token_hex(4)
+
+
+__all__ = ["SERVICES", "MailSink", "Stack", "random_suffix"]

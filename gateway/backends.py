@@ -1,0 +1,73 @@
+"""The services behind the gateway, as typed gRPC stubs on the kit's channels.
+
+The channels come from ``callsheet_kit.rpc.Peers``: they carry the current caller in metadata
+and trace every call as a child of the gateway's request span.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from grpc_health.v1 import health_pb2_grpc
+
+from callsheet.clock.v1 import clock_pb2_grpc
+from callsheet.notify.v1 import notify_pb2_grpc
+from callsheet.orders.v1 import orders_pb2_grpc
+from callsheet.payments.v1 import payments_pb2_grpc
+from callsheet_kit.rpc import Peers
+from gateway.settings import GatewaySettings
+
+S = TypeVar("S")
+
+SERVICES: tuple[str, ...] = ("orders", "cards", "payments", "support", "notify")
+
+
+class Backends:
+    """Stubs of every service the gateway talks to, and the deadline for calls to them."""
+
+    def __init__(self, settings: GatewaySettings) -> None:
+        self.settings = settings
+        self.timeout = settings.rpc_timeout_seconds
+        self.peers = Peers(addr_of=settings.peer_addr, service="gateway", timeout=settings.rpc_timeout_seconds)
+        self._stubs: dict[tuple[str, str], Any] = {}
+
+    def open(self) -> None:
+        """Opens a channel to every service (they connect lazily on first use)."""
+        for service in SERVICES:
+            self.peers.channel(service)
+
+    async def close(self) -> None:
+        """Closes every channel."""
+        self._stubs.clear()
+        await self.peers.close()
+
+    def _stub(self, service: str, kind: Callable[[Any], S]) -> S:
+        key = (service, getattr(kind, "__name__", repr(kind)))
+        if key not in self._stubs:
+            self._stubs[key] = kind(self.peers.channel(service))
+        stub: S = self._stubs[key]
+        return stub
+
+    @property
+    def orders(self) -> orders_pb2_grpc.OrdersServiceStub:
+        """The orders service."""
+        return self._stub("orders", orders_pb2_grpc.OrdersServiceStub)
+
+    @property
+    def payments(self) -> payments_pb2_grpc.PaymentsServiceStub:
+        """The payments service."""
+        return self._stub("payments", payments_pb2_grpc.PaymentsServiceStub)
+
+    @property
+    def notify(self) -> notify_pb2_grpc.NotifyServiceStub:
+        """The notify service."""
+        return self._stub("notify", notify_pb2_grpc.NotifyServiceStub)
+
+    def clock(self, service: str) -> clock_pb2_grpc.ClockServiceStub:
+        """The dev clock of ``service``."""
+        return self._stub(service, clock_pb2_grpc.ClockServiceStub)
+
+    def health(self, service: str) -> Any:
+        """The standard gRPC health service of ``service``."""
+        return self._stub(service, health_pb2_grpc.HealthStub)

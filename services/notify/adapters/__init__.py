@@ -1,0 +1,1 @@
+"""Adapters of notify: its tables and the SMTP mailer."""

@@ -1,0 +1,6 @@
+"""``python -m services.orders serve|migrate``."""
+
+from callsheet_kit.cli import main
+from services.orders.bootstrap import MIGRATIONS, NAME, TABLES, build_parts
+
+main(name=NAME, tables=TABLES, migrations=MIGRATIONS, parts=build_parts)

@@ -1,0 +1,1 @@
+"""Use cases of orders, one transaction each."""

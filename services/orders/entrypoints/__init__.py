@@ -1,0 +1,1 @@
+"""Entry points of orders: the gRPC servicer, the payment-event consumer and the start sweeper."""

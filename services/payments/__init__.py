@@ -1,0 +1,1 @@
+"""Payments: rate cards, quotes, authorizations, captures, voids and refunds (schemas ``pay``, ``acc``)."""

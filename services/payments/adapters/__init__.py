@@ -1,0 +1,1 @@
+"""Adapters of payments: its tables and the payment-provider implementations."""

@@ -1,0 +1,1 @@
+"""The pure money rules of payments: pricing, policy and refunds. No I/O."""

@@ -1,0 +1,1 @@
+"""Entry points of payments: the gRPC servicer."""

@@ -1,0 +1,87 @@
+"""Rows of payments as protobuf messages."""
+
+from __future__ import annotations
+
+import json
+
+from callsheet.common.v1.money_pb2 import Money
+from callsheet.payments.v1 import payments_pb2
+from callsheet_kit.proto import timestamp
+from services.payments.adapters.tables import PaymentRow, QuoteRow, ReceiptRow
+
+_STATUS = {
+    "authorized": payments_pb2.PAYMENT_STATUS_AUTHORIZED,
+    "captured": payments_pb2.PAYMENT_STATUS_CAPTURED,
+    "voided": payments_pb2.PAYMENT_STATUS_VOIDED,
+    "partially_refunded": payments_pb2.PAYMENT_STATUS_PARTIALLY_REFUNDED,
+    "refunded": payments_pb2.PAYMENT_STATUS_REFUNDED,
+}
+
+
+def money(amount_cents: int, currency: str) -> Money:
+    """A Money message."""
+    return Money(amount_cents=amount_cents, currency=currency)
+
+
+def encode_quote(quote: QuoteRow) -> payments_pb2.Quote:
+    """A quote as the API shows it."""
+    price, policy, currency = quote.price_snapshot, quote.policy_snapshot, quote.currency
+    return payments_pb2.Quote(
+        id=quote.quote_id,
+        buyer_id=quote.buyer_id,
+        provider_id=quote.provider_id,
+        role_code=quote.role_code,
+        start_utc=timestamp(quote.start_utc),
+        end_utc=timestamp(quote.end_utc),
+        timezone=quote.timezone,
+        location_json=json.dumps(quote.location, sort_keys=True),
+        price=payments_pb2.PriceSnapshot(
+            hourly_rate=money(price["hourly_rate_cents"], currency),
+            duration_minutes=price["duration_minutes"],
+            subtotal=money(price["subtotal_cents"], currency),
+            platform_fee_bps=price["platform_fee_bps"],
+            platform_fee=money(price["platform_fee_cents"], currency),
+            tax_jurisdiction=price["tax_jurisdiction"],
+            tax_bps=price["tax_bps"],
+            tax=money(price["tax_cents"], currency),
+            deposit=money(price["deposit_cents"], currency),
+            total=money(price["total_cents"], currency),
+        ),
+        policy=payments_pb2.PolicySnapshot(
+            version=policy["version"],
+            buyer_cancellation_tiers=[
+                payments_pb2.CancellationTier(**tier) for tier in policy["buyer_cancellation_tiers"]
+            ],
+            provider_cancellation_refund_percent=policy["provider_cancellation_refund_percent"],
+            dispute_window_days=policy["dispute_window_days"],
+            reviews_window_days=policy["reviews_window_days"],
+            payout_delay_days=policy["payout_delay_days"],
+        ),
+        expires_at=timestamp(quote.expires_at),
+        created_at=timestamp(quote.created_at),
+    )
+
+
+def encode_payment(payment: PaymentRow) -> payments_pb2.Payment:
+    """A payment as the API shows it."""
+    return payments_pb2.Payment(
+        id=payment.payment_id,
+        order_id=payment.order_id,
+        quote_id=payment.quote_id,
+        status=_STATUS[payment.status],
+        authorized=money(payment.authorized_cents, payment.currency),
+        captured=money(payment.captured_cents, payment.currency),
+        refunded=money(payment.refunded_cents, payment.currency),
+        buyer_id=payment.buyer_id,
+        provider_id=payment.provider_id,
+    )
+
+
+def encode_receipt(receipt: ReceiptRow) -> payments_pb2.Receipt:
+    """A receipt as the API shows it."""
+    return payments_pb2.Receipt(
+        id=receipt.receipt_id,
+        kind=receipt.kind,
+        total=money(receipt.total_cents, receipt.currency),
+        created_at=timestamp(receipt.created_at),
+    )
