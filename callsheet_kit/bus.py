@@ -51,7 +51,7 @@ class Bus:
                     reconnected_cb=self._on_reconnected,
                 )
                 break
-            except Exception as exc:  # noqa: BLE001 - any connect failure is retried
+            except Exception as exc:
                 log.warning("NATS at %s not reachable (%s); retrying", self.url, exc)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 3.0)
@@ -71,21 +71,19 @@ class Bus:
         except NotFoundError:
             try:
                 await self.js.add_stream(config)
-            except Exception:  # noqa: BLE001 - another process may have created it first
+            except Exception:
                 await self.js.stream_info(self.stream)
 
     async def publish(self, subject: str, payload: bytes, *, msg_id: str, headers: Mapping[str, str]) -> None:
         """Publishes and waits for JetStream's ack; a repeated ``msg_id`` is dropped by the server."""
-        await self.js.publish(
-            subject, payload, timeout=5, headers={**headers, MSG_ID_HEADER: msg_id}
-        )
+        await self.js.publish(subject, payload, timeout=5, headers={**headers, MSG_ID_HEADER: msg_id})
 
     async def close(self) -> None:
         """Drains and closes the connection."""
         if self._nc is not None and not self._nc.is_closed:
             try:
                 await asyncio.wait_for(self._nc.drain(), timeout=3)
-            except Exception:  # noqa: BLE001 - closing regardless
+            except Exception:
                 await self._nc.close()
 
     async def _on_error(self, exc: Exception) -> None:

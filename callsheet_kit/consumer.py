@@ -86,7 +86,7 @@ class EventConsumer:
                 backoff = 0.2
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - NATS away: wait and fetch again
+            except Exception as exc:
                 log.warning("consumer %s: %s; retrying in %.1fs", self.durable, exc, backoff)
                 if subscription is not None and "closed" in str(exc).lower():
                     subscription = None

@@ -84,9 +84,7 @@ def conflict(current_version: int) -> DomainError:
 def invalid_argument(*violations: FieldViolation) -> DomainError:
     """The input failed validation; every offending field is named."""
     fields = ", ".join(v.field for v in violations)
-    return DomainError(
-        ErrorCode.INVALID_ARGUMENT, f"invalid input: {fields}", violations=tuple(violations)
-    )
+    return DomainError(ErrorCode.INVALID_ARGUMENT, f"invalid input: {fields}", violations=tuple(violations))
 
 
 def invalid_field(name: str, description: str) -> DomainError:

@@ -104,8 +104,6 @@ def provision(admin_url: str, *, secret: str) -> dict[str, str]:
                         sql.Identifier(schema), sql.Identifier(service.role)
                     )
                 )
-                conn.execute(
-                    sql.SQL("REVOKE ALL ON SCHEMA {} FROM PUBLIC").format(sql.Identifier(schema))
-                )
+                conn.execute(sql.SQL("REVOKE ALL ON SCHEMA {} FROM PUBLIC").format(sql.Identifier(schema)))
             urls[service.service] = service_url(admin_url, service, secret=secret)
     return urls

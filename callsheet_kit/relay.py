@@ -43,7 +43,7 @@ class OutboxRelay:
                     backoff = 0.1
                 except asyncio.CancelledError:
                     raise
-                except Exception as exc:  # noqa: BLE001 - NATS or the database is down: retry
+                except Exception as exc:
                     log.warning("outbox relay failed (%s); retrying in %.1fs", exc, backoff)
                     await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, 2.0)
@@ -75,9 +75,7 @@ class OutboxRelay:
                 await self._bus.publish(row.subject, row.envelope, msg_id=row.event_id, headers=row.headers)
             if rows:
                 await session.execute(
-                    update(outbox)
-                    .where(outbox.c.seq.in_([row.seq for row in rows]))
-                    .values(published_at=func.now())
+                    update(outbox).where(outbox.c.seq.in_([row.seq for row in rows])).values(published_at=func.now())
                 )
             return len(rows)
 
@@ -92,6 +90,6 @@ class OutboxRelay:
                         self._wake.set()
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - reconnect after a database restart
+            except Exception as exc:
                 log.warning("outbox listener lost its connection (%s); reconnecting", exc)
                 await asyncio.sleep(1.0)

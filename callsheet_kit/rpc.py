@@ -92,14 +92,14 @@ async def abort_with_error(context: grpc.aio.ServicerContext[Any, Any], error: D
     await context.abort(status.code, status.details, status.trailing_metadata)
 
 
-class ServerCallerInterceptor(grpc.aio.ServerInterceptor):
+class ServerCallerInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
     """Makes the caller current for each RPC and turns domain errors into rich statuses."""
 
     async def intercept_service(
         self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Any, Any]]],
         handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
+    ) -> grpc.RpcMethodHandler[Any, Any]:
         handler = await continuation(handler_call_details)
         if handler is None or handler.unary_unary is None:
             return handler
@@ -110,7 +110,7 @@ class ServerCallerInterceptor(grpc.aio.ServerInterceptor):
         async def behavior(request: Message, context: grpc.aio.ServicerContext[Any, Any]) -> Message:
             token = set_caller(caller)
             try:
-                return await inner(request, context)  # type: ignore[no-any-return]
+                return await inner(request, context)  # type: ignore[no-any-return, arg-type]
             except DomainError as error:
                 await abort_with_error(context, error)
                 raise  # unreachable: abort raises
@@ -130,7 +130,7 @@ class ServerCallerInterceptor(grpc.aio.ServerInterceptor):
         )
 
 
-class ClientCallerInterceptor(grpc.aio.UnaryUnaryClientInterceptor):
+class ClientCallerInterceptor(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[type-arg]
     """Sends the current caller, and the calling service's name, with every call."""
 
     def __init__(self, service: str) -> None:
@@ -181,5 +181,5 @@ class Peers:
     async def close(self) -> None:
         """Closes every channel."""
         for channel in self._channels.values():
-            await channel.close()
+            await channel.close(None)
         self._channels.clear()

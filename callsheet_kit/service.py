@@ -184,7 +184,7 @@ async def _refresh_clock(kit: ServiceKit) -> None:
         await asyncio.sleep(1.0)
         try:
             await kit.load_clock()
-        except Exception as exc:  # noqa: BLE001 - the database may be restarting
+        except Exception as exc:
             log.warning("could not refresh the dev clock: %s", exc)
 
 
@@ -202,7 +202,7 @@ async def serve(kit: ServiceKit, parts: ServiceParts) -> None:
     for register in parts.register:
         register(server)
     clock_pb2_grpc.add_ClockServiceServicer_to_server(ClockServicer(kit), server)
-    health_servicer = health.aio.HealthServicer()
+    health_servicer = health.aio.HealthServicer()  # type: ignore[attr-defined]
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     names = [*parts.service_names, clock_pb2.DESCRIPTOR.services_by_name["ClockService"].full_name]
     reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)

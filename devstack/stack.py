@@ -127,7 +127,15 @@ class Stack:
             smtp_port, http_port = free_port(), free_port()
             self._spawn(
                 "mailsink",
-                [sys.executable, "-m", "devstack.mailsink", "--smtp-port", str(smtp_port), "--http-port", str(http_port)],
+                [
+                    sys.executable,
+                    "-m",
+                    "devstack.mailsink",
+                    "--smtp-port",
+                    str(smtp_port),
+                    "--http-port",
+                    str(http_port),
+                ],
                 {},
             )
             wait_for_port("127.0.0.1", http_port, timeout=20)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 
 import uvicorn
@@ -40,7 +41,9 @@ def main() -> None:
         log_level="warning",
         lifespan="on",
     )
-    asyncio.run(_AnnouncingServer(config).serve())
+    # uvicorn shuts down gracefully on Ctrl-C, then re-raises the signal; the exit is a clean one.
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_AnnouncingServer(config).serve())
 
 
 if __name__ == "__main__":

@@ -6,10 +6,9 @@ metadata (see ``callsheet_kit.identity``).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-import warnings
 
 import jwt
 from jwt.warnings import InsecureKeyLengthWarning
@@ -57,4 +56,3 @@ def acting_as(caller: Caller) -> Iterator[Caller]:
         yield caller
     finally:
         reset_caller(token)
-

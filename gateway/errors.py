@@ -80,6 +80,15 @@ def error_fields(error: DomainError, *, field_prefix: str = "") -> dict[str, Any
     return fields
 
 
+def public_message(error: DomainError) -> str:
+    """The message a client sees: transport and internal details stay in the logs."""
+    if error.code is ErrorCode.UNAVAILABLE:
+        return "a service the gateway depends on is unavailable; try again"
+    if error.code is ErrorCode.INTERNAL:
+        return "internal error"
+    return error.message
+
+
 def not_available(capability: str) -> DomainError:
     """The error of an operation whose capability is not deployed yet."""
     return DomainError(

@@ -75,9 +75,7 @@ async def checkout(*, backends: Backends, quote_id: str, payment_method_id: str,
     return convert.order(response.order)
 
 
-async def confirm_order(
-    *, backends: Backends, order_id: str, expected_version: int, idempotency_key: str
-) -> ApiObject:
+async def confirm_order(*, backends: Backends, order_id: str, expected_version: int, idempotency_key: str) -> ApiObject:
     """The provider accepts the booking."""
     request = orders_pb2.ConfirmOrderRequest(
         request_id=idempotency_key, order_id=order_id, expected_version=expected_version

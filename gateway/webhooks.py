@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from gateway.errors import error_fields, not_available
+from gateway.errors import not_available
+from gateway.rest.errors import error_response
 
 router = APIRouter(tags=["webhooks"])
 
@@ -13,5 +14,4 @@ router = APIRouter(tags=["webhooks"])
 @router.post("/webhooks/stripe", status_code=501)
 async def stripe_webhook() -> JSONResponse:
     """Answers 501 until the payments service takes Stripe events."""
-    error = not_available("Stripe webhooks")
-    return JSONResponse({"error": {"message": error.message, **error_fields(error)}}, status_code=501)
+    return error_response(not_available("Stripe webhooks"), status_code=501)

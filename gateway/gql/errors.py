@@ -25,7 +25,7 @@ from graphql.language import (
 )
 
 from callsheet_kit.errors import DomainError, ErrorCode
-from gateway.errors import error_fields, internal_error
+from gateway.errors import error_fields, internal_error, public_message
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,9 @@ def format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
     formatted: dict[str, Any] = dict(error.formatted)
     original = _innermost(error)
     if isinstance(original, DomainError):
-        formatted["message"] = original.message
+        if original.code in (ErrorCode.UNAVAILABLE, ErrorCode.INTERNAL):
+            log.warning("%s failed: %s", ".".join(str(p) for p in error.path or ()), original)
+        formatted["message"] = public_message(original)
         formatted["extensions"] = error_fields(original, field_prefix=_input_prefix(error))
     elif error.path is None and (original is None or isinstance(original, ValueError | TypeError)):
         # No resolver ran yet: the schema rejected the document, a variable or a literal.

@@ -50,9 +50,7 @@ async def resolve_order(_: None, info: Info, *, id: str) -> ApiObject:
 
 
 @query.field("orders")
-async def resolve_orders(
-    _: None, info: Info, *, first: int | None = None, after: str | None = None
-) -> ApiObject:
+async def resolve_orders(_: None, info: Info, *, first: int | None = None, after: str | None = None) -> ApiObject:
     """The caller's orders, newest first."""
     return await operations.list_orders(backends=_backends(info), first=first, after=after)
 
@@ -120,9 +118,7 @@ async def resolve_cancel_order(_: None, info: Info, *, input: dict[str, Any]) ->
 
 
 @mutation.field("updateNotificationPreferences")
-async def resolve_update_notification_preferences(
-    _: None, info: Info, *, input: dict[str, Any]
-) -> ApiObject:
+async def resolve_update_notification_preferences(_: None, info: Info, *, input: dict[str, Any]) -> ApiObject:
     """Changes the fields given; null clears the quiet hours."""
     return await operations.update_preferences(backends=_backends(info), changes=input)
 

@@ -29,7 +29,5 @@ def parse_datetime(value: Any) -> datetime:
     except ValueError:
         raise ValueError(f"'{value}' is not an RFC 3339 date-time such as 2025-06-01T10:00:00Z") from None
     if parsed.tzinfo is None:
-        raise ValueError(
-            f"'{value}' has no UTC offset; DateTime needs one, e.g. 2025-06-01T10:00:00Z or +02:00"
-        )
+        raise ValueError(f"'{value}' has no UTC offset; DateTime needs one, e.g. 2025-06-01T10:00:00Z or +02:00")
     return parsed.astimezone(UTC)

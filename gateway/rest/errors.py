@@ -9,16 +9,18 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from callsheet_kit.errors import DomainError, FieldViolation, invalid_argument
-from gateway.errors import HTTP_STATUS, error_fields, internal_error
+from callsheet_kit.errors import DomainError, ErrorCode, FieldViolation, invalid_argument
+from gateway.errors import HTTP_STATUS, error_fields, internal_error, public_message
 
 log = logging.getLogger(__name__)
 
 
-def error_response(error: DomainError) -> JSONResponse:
-    """The REST response for a domain error."""
-    body: dict[str, Any] = {"error": {"message": error.message, **error_fields(error)}}
-    return JSONResponse(body, status_code=HTTP_STATUS[error.code])
+def error_response(error: DomainError, *, status_code: int | None = None) -> JSONResponse:
+    """The REST response for a domain error (its code's HTTP status unless one is given)."""
+    if error.code in (ErrorCode.UNAVAILABLE, ErrorCode.INTERNAL):
+        log.warning("request failed: %s", error)
+    body: dict[str, Any] = {"error": {"message": public_message(error), **error_fields(error)}}
+    return JSONResponse(body, status_code=status_code or HTTP_STATUS[error.code])
 
 
 def _request_field(location: tuple[int | str, ...]) -> str:
@@ -51,4 +53,3 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _on_domain_error)
     app.add_exception_handler(RequestValidationError, _on_invalid_request)
     app.add_exception_handler(Exception, _on_unexpected)
-

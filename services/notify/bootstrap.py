@@ -28,7 +28,9 @@ ORDER_EVENTS = tuple(
 def build_parts(kit: ServiceKit) -> ServiceParts:
     """The servicer, the order-event consumer and the email sender of notify."""
     settings = load(NotifySettings)
-    notify = Notify(kit, settings, SmtpMailer(host=settings.smtp_host, port=settings.smtp_port, sender=settings.mail_from))
+    notify = Notify(
+        kit, settings, SmtpMailer(host=settings.smtp_host, port=settings.smtp_port, sender=settings.mail_from)
+    )
     servicer = NotifyServicer(kit, notify)
 
     def register(server: grpc.aio.Server) -> None:

@@ -23,5 +23,7 @@ class PaymentsSettings(ServiceSettings):
     """Payments' settings."""
 
     platform_fee_bps: int = Field(1000, alias="CALLSHEET_PLATFORM_FEE_BPS", ge=0, le=10_000)
-    tax_rates_bps: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_TAX_RATES_BPS), alias="CALLSHEET_TAX_RATES_BPS")
+    tax_rates_bps: dict[str, int] = Field(
+        default_factory=lambda: dict(DEFAULT_TAX_RATES_BPS), alias="CALLSHEET_TAX_RATES_BPS"
+    )
     quote_ttl_seconds: int = Field(1800, alias="CALLSHEET_QUOTE_TTL_SECONDS", gt=0)

@@ -120,7 +120,7 @@ class Notify:
                 await self._mailer.send(
                     to=prefs.email_address, subject=row.title, text=row.body, message_id=row.notification_id
                 )
-            except Exception as exc:  # noqa: BLE001 - SMTP trouble: retried on the next sweep
+            except Exception as exc:
                 log.warning("email %s to %s failed: %s", row.notification_id, row.user_id, exc)
                 row.last_error = str(exc)[:500]
                 if row.attempts >= MAX_ATTEMPTS:

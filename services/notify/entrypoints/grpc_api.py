@@ -74,8 +74,14 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
         caller = current_caller()
         async with self._kit.db.transaction() as session:
             prefs = await self._notify.update_preferences(
-                session, caller, timezone=None, quiet_hours_start=None, quiet_hours_end=None,
-                safe_mode=None, email=None, push=None,
+                session,
+                caller,
+                timezone=None,
+                quiet_hours_start=None,
+                quiet_hours_end=None,
+                safe_mode=None,
+                email=None,
+                push=None,
             )
             return notify_pb2.GetPreferencesResponse(preferences=encode_preferences(prefs))
 

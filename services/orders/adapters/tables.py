@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Identity, Index, Text, func, text
-from sqlalchemy.dialects.postgresql import ExcludeConstraint, JSONB, TSTZRANGE
+from sqlalchemy.dialects.postgresql import JSONB, TSTZRANGE, ExcludeConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from callsheet_kit.db import schema_metadata

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from callsheet.orders.v1 import orders_pb2
 from callsheet_kit.paging import encode_cursor
@@ -10,7 +11,7 @@ from callsheet_kit.proto import timestamp
 from services.orders.adapters.tables import OrderRow, TimelineEventRow
 from services.orders.domain.lifecycle import OrderState
 
-STATES: dict[OrderState, int] = {
+STATES: dict[OrderState, Any] = {
     OrderState.CREATED: orders_pb2.ORDER_STATE_CREATED,
     OrderState.AUTHORIZED: orders_pb2.ORDER_STATE_AUTHORIZED,
     OrderState.CONFIRMED: orders_pb2.ORDER_STATE_CONFIRMED,
@@ -26,7 +27,7 @@ def encode_order(order: OrderRow) -> orders_pb2.Order:
     """An order as the API shows it."""
     return orders_pb2.Order(
         id=order.order_id,
-        state=STATES[OrderState(order.state)],  # type: ignore[arg-type]
+        state=STATES[OrderState(order.state)],
         version=order.version,
         buyer_id=order.buyer_user_id,
         provider_id=order.provider_user_id,

@@ -192,7 +192,9 @@ class Orders:
     ) -> OrderRow:
         """The provider accepts: the slot is booked on the calendar and the payment captured."""
         order = await self._locked(session, caller, order_id)
-        require_party(parties(order), caller.user_id, allowed={Party.PROVIDER}, is_staff=caller.is_staff, action="confirm")
+        require_party(
+            parties(order), caller.user_id, allowed={Party.PROVIDER}, is_staff=caller.is_staff, action="confirm"
+        )
         require_version(order.version, expected_version)
         require_transition(OrderState(order.state), OrderState.CONFIRMED)
         session.add(
@@ -217,11 +219,18 @@ class Orders:
             )
         ).payment
         await self._append(
-            session, order, "calendar", "calendar.event_confirmed", caller.user_id,
+            session,
+            order,
+            "calendar",
+            "calendar.event_confirmed",
+            caller.user_id,
             {"startUtc": order.start_utc.isoformat(), "endUtc": order.end_utc.isoformat()},
         )
         await self._transition(
-            session, order, OrderState.CONFIRMED, actor=caller.user_id,
+            session,
+            order,
+            OrderState.CONFIRMED,
+            actor=caller.user_id,
             payload={"capturedCents": payment.captured.amount_cents},
         )
         return order
@@ -232,7 +241,10 @@ class Orders:
         """Either participant cancels; the payment is voided or refunded by the policy snapshot."""
         order = await self._locked(session, caller, order_id)
         party = require_party(
-            parties(order), caller.user_id, allowed={Party.BUYER, Party.PROVIDER}, is_staff=caller.is_staff,
+            parties(order),
+            caller.user_id,
+            allowed={Party.BUYER, Party.PROVIDER},
+            is_staff=caller.is_staff,
             action="cancel",
         )
         require_version(order.version, expected_version)
@@ -244,7 +256,9 @@ class Orders:
             payments_pb2.SettleCancellationRequest(
                 request_id=f"cancel:{key}",
                 order_id=order.order_id,
-                cancelled_by=payments_pb2.CANCELLED_BY_BUYER if party is Party.BUYER else payments_pb2.CANCELLED_BY_PROVIDER,
+                cancelled_by=payments_pb2.CANCELLED_BY_BUYER
+                if party is Party.BUYER
+                else payments_pb2.CANCELLED_BY_PROVIDER,
                 start_utc=timestamp(order.start_utc),
             ),
             timeout=self._kit.peers.timeout,
@@ -255,7 +269,11 @@ class Orders:
             .values(released_at=self._kit.clock.now())
         )
         await self._transition(
-            session, order, OrderState.CANCELLED, actor=caller.user_id, reason=reason,
+            session,
+            order,
+            OrderState.CANCELLED,
+            actor=caller.user_id,
+            reason=reason,
             payload={"cancelledBy": party.value, "reason": reason, "refundedCents": settled.refunded_now.amount_cents},
         )
         return order
@@ -289,12 +307,21 @@ class Orders:
             kind="payment",
             subtype=envelope.type,
             actor=envelope.actor_user_id,
-            payload={"amountCents": change.amount.amount_cents, "currency": change.amount.currency,
-                     "paymentId": change.payment.id},
+            payload={
+                "amountCents": change.amount.amount_cents,
+                "currency": change.amount.currency,
+                "paymentId": change.payment.id,
+            },
         )
 
     async def _transition(
-        self, session: AsyncSession, order: OrderRow, target: OrderState, *, actor: str, payload: dict[str, Any],
+        self,
+        session: AsyncSession,
+        order: OrderRow,
+        target: OrderState,
+        *,
+        actor: str,
+        payload: dict[str, Any],
         reason: str = "",
     ) -> None:
         source = OrderState(order.state)
@@ -310,14 +337,18 @@ class Orders:
             subject=order.order_id,
             actor_user_id=actor,
             data=events_pb2.OrderTransitioned(
-                order=encode_order(order), from_state=STATES[source], reason=reason  # type: ignore[arg-type]
+                order=encode_order(order),
+                from_state=STATES[source],
+                reason=reason,  # type: ignore[arg-type]
             ),
         )
 
     async def _append(
         self, session: AsyncSession, order: OrderRow, kind: str, subtype: str, actor: str, payload: dict[str, Any]
     ) -> None:
-        await self._append_raw(session, order_id=order.order_id, kind=kind, subtype=subtype, actor=actor, payload=payload)
+        await self._append_raw(
+            session, order_id=order.order_id, kind=kind, subtype=subtype, actor=actor, payload=payload
+        )
 
     async def _append_raw(
         self, session: AsyncSession, *, order_id: str, kind: str, subtype: str, actor: str, payload: dict[str, Any]

@@ -95,4 +95,3 @@ def require_party(parties: Parties, user_id: str, *, allowed: set[Party], is_sta
     if party not in allowed:
         raise permission_denied(f"only the {' or '.join(sorted(p.value for p in allowed))} may {action}")
     return party
-

@@ -32,13 +32,18 @@ class OrdersServicer(orders_pb2_grpc.OrdersServiceServicer):
 
         async def execute(session: AsyncSession) -> orders_pb2.CheckoutResponse:
             order = await self._orders.checkout(
-                session, caller, quote_id=request.quote_id, payment_method_id=request.payment_method_id,
+                session,
+                caller,
+                quote_id=request.quote_id,
+                payment_method_id=request.payment_method_id,
                 key=f"{caller.user_id}:{request.request_id}",
             )
             return orders_pb2.CheckoutResponse(order=encode_order(order))
 
         return await self._kit.idempotent(
-            scope=f"checkout:{caller.user_id}", request=request, response_type=orders_pb2.CheckoutResponse,
+            scope=f"checkout:{caller.user_id}",
+            request=request,
+            response_type=orders_pb2.CheckoutResponse,
             execute=execute,
         )
 
@@ -48,7 +53,9 @@ class OrdersServicer(orders_pb2_grpc.OrdersServiceServicer):
             order = await self._orders.get(session, current_caller(), request.order_id)
             return orders_pb2.GetOrderResponse(order=encode_order(order))
 
-    async def ListOrders(self, request: orders_pb2.ListOrdersRequest, context: Context) -> orders_pb2.ListOrdersResponse:
+    async def ListOrders(
+        self, request: orders_pb2.ListOrdersRequest, context: Context
+    ) -> orders_pb2.ListOrdersResponse:
         """Lists the caller's orders, newest first."""
         size = page_size(request.page_size, default=20, maximum=100)
         async with self._kit.db.transaction() as session:
@@ -77,29 +84,42 @@ class OrdersServicer(orders_pb2_grpc.OrdersServiceServicer):
 
         async def execute(session: AsyncSession) -> orders_pb2.ConfirmOrderResponse:
             order = await self._orders.confirm(
-                session, caller, order_id=request.order_id, expected_version=request.expected_version,
+                session,
+                caller,
+                order_id=request.order_id,
+                expected_version=request.expected_version,
                 key=f"{caller.user_id}:{request.request_id}",
             )
             return orders_pb2.ConfirmOrderResponse(order=encode_order(order))
 
         return await self._kit.idempotent(
-            scope=f"confirm:{caller.user_id}", request=request, response_type=orders_pb2.ConfirmOrderResponse,
+            scope=f"confirm:{caller.user_id}",
+            request=request,
+            response_type=orders_pb2.ConfirmOrderResponse,
             execute=execute,
         )
 
-    async def CancelOrder(self, request: orders_pb2.CancelOrderRequest, context: Context) -> orders_pb2.CancelOrderResponse:
+    async def CancelOrder(
+        self, request: orders_pb2.CancelOrderRequest, context: Context
+    ) -> orders_pb2.CancelOrderResponse:
         """A participant cancels the order."""
         caller = current_caller()
 
         async def execute(session: AsyncSession) -> orders_pb2.CancelOrderResponse:
             order = await self._orders.cancel(
-                session, caller, order_id=request.order_id, expected_version=request.expected_version,
-                reason=request.reason, key=f"{caller.user_id}:{request.request_id}",
+                session,
+                caller,
+                order_id=request.order_id,
+                expected_version=request.expected_version,
+                reason=request.reason,
+                key=f"{caller.user_id}:{request.request_id}",
             )
             return orders_pb2.CancelOrderResponse(order=encode_order(order))
 
         return await self._kit.idempotent(
-            scope=f"cancel:{caller.user_id}", request=request, response_type=orders_pb2.CancelOrderResponse,
+            scope=f"cancel:{caller.user_id}",
+            request=request,
+            response_type=orders_pb2.CancelOrderResponse,
             execute=execute,
         )
 

@@ -44,7 +44,13 @@ class PaymentProvider(Protocol):
     """What payments needs of a card processor."""
 
     async def authorize(
-        self, *, amount_cents: int, currency: str, payment_method_id: str, idempotency_key: str, metadata: dict[str, str]
+        self,
+        *,
+        amount_cents: int,
+        currency: str,
+        payment_method_id: str,
+        idempotency_key: str,
+        metadata: dict[str, str],
     ) -> IntentResult:
         """Creates and confirms a PaymentIntent with manual capture; raises CardDeclined."""
         ...
@@ -95,7 +101,13 @@ class SimulatedStripe:
         return IntentResult(intent_id, intent.status, capturable, intent.received_cents)
 
     async def authorize(
-        self, *, amount_cents: int, currency: str, payment_method_id: str, idempotency_key: str, metadata: dict[str, str]
+        self,
+        *,
+        amount_cents: int,
+        currency: str,
+        payment_method_id: str,
+        idempotency_key: str,
+        metadata: dict[str, str],
     ) -> IntentResult:
         """Authorizes with test-mode semantics."""
         if payment_method_id in DECLINING_METHODS:

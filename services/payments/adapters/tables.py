@@ -85,9 +85,7 @@ class PaymentRow(Base):
     __table_args__ = (
         CheckConstraint("captured_cents <= authorized_cents", name="capture_within_authorization"),
         CheckConstraint("refunded_cents <= captured_cents", name="refund_within_capture"),
-        CheckConstraint(
-            "status in ('authorized','captured','voided','partially_refunded','refunded')", name="status"
-        ),
+        CheckConstraint("status in ('authorized','captured','voided','partially_refunded','refunded')", name="status"),
     )
 
     payment_id: Mapped[str] = mapped_column(Text, primary_key=True)

@@ -226,7 +226,9 @@ class Payments:
         if payment.status != "authorized":
             raise failed_precondition("PAYMENT_NOT_CAPTURABLE", f"the payment is {payment.status}")
         intent = await self._provider.capture(
-            intent_id=payment.provider_intent_id, amount_cents=payment.authorized_cents, idempotency_key=f"capture:{key}"
+            intent_id=payment.provider_intent_id,
+            amount_cents=payment.authorized_cents,
+            idempotency_key=f"capture:{key}",
         )
         now = self._kit.clock.now()
         payment.status, payment.captured_cents, payment.updated_at = "captured", intent.amount_received_cents, now
@@ -245,7 +247,14 @@ class Payments:
         return payment
 
     async def settle_cancellation(
-        self, session: AsyncSession, caller: Caller, *, order_id: str, cancelled_by: Canceller, start: datetime, key: str
+        self,
+        session: AsyncSession,
+        caller: Caller,
+        *,
+        order_id: str,
+        cancelled_by: Canceller,
+        start: datetime,
+        key: str,
     ) -> tuple[PaymentRow, int]:
         """Voids an authorization, or refunds a capture by the quote's policy snapshot."""
         self._require_orders(caller)
@@ -301,7 +310,9 @@ class Payments:
         await self._emit(session, "payment.refunded", payment, amount)
         return payment, amount
 
-    async def summary(self, session: AsyncSession, caller: Caller, order_id: str) -> tuple[PaymentRow, list[ReceiptRow]]:
+    async def summary(
+        self, session: AsyncSession, caller: Caller, order_id: str
+    ) -> tuple[PaymentRow, list[ReceiptRow]]:
         """An order's payment and receipts, for its participants and staff."""
         payment = (await session.execute(select(PaymentRow).where(PaymentRow.order_id == order_id))).scalar()
         allowed = caller.is_staff or caller.service == ORDERS_SERVICE

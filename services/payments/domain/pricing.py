@@ -82,6 +82,7 @@ def validate_slot(*, start: datetime, end: datetime, now: datetime, violations: 
         violations.add("end_utc", "the slot must last a whole number of minutes")
     elif not MIN_DURATION_MINUTES <= minutes <= MAX_DURATION_MINUTES:
         violations.add(
-            "end_utc", f"the slot must last between {MIN_DURATION_MINUTES} minutes and {MAX_DURATION_MINUTES // 60} hours"
+            "end_utc",
+            f"the slot must last between {MIN_DURATION_MINUTES} minutes and {MAX_DURATION_MINUTES // 60} hours",
         )
     return minutes

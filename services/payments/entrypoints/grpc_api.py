@@ -127,7 +127,12 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServiceServicer):
         async def execute(session: AsyncSession) -> payments_pb2.SettleCancellationResponse:
             assert cancelled_by is not None and start is not None
             payment, refunded = await self._payments.settle_cancellation(
-                session, caller, order_id=request.order_id, cancelled_by=cancelled_by, start=start, key=request.request_id
+                session,
+                caller,
+                order_id=request.order_id,
+                cancelled_by=cancelled_by,
+                start=start,
+                key=request.request_id,
             )
             return payments_pb2.SettleCancellationResponse(
                 payment=encode_payment(payment), refunded_now=money(refunded, payment.currency)

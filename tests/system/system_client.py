@@ -1,0 +1,93 @@
+"""A small client of the running system: GraphQL calls as dev users, the mailbox, fresh slots."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from devstack.stack import Stack
+from devstack.tokens import mint
+
+_slots = itertools.count()
+_base_day = random.randint(400, 4000)
+
+
+class GraphQLError(AssertionError):
+    """The operation failed; ``code`` is extensions.code."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+        self.code = errors[0].get("extensions", {}).get("code")
+        self.extensions = errors[0].get("extensions", {})
+
+
+class System:
+    """Talks to the gateway and the mail sink of a running stack."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.http = httpx.Client(base_url=stack.gateway_url, timeout=30, trust_env=False)
+
+    def gql(
+        self, user: str, query: str, variables: dict[str, Any] | None = None, roles: list[str] | None = None
+    ) -> Any:
+        """Runs an operation as ``user``; raises GraphQLError when it failed."""
+        response = self.http.post(
+            "/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers={"Authorization": f"Bearer {mint(user, roles or [], secret=self.stack.jwt_secret)}"},
+        )
+        body = response.json()
+        if body.get("errors"):
+            raise GraphQLError(body["errors"])
+        return body["data"]
+
+    def mail_to(self, address: str) -> list[dict[str, Any]]:
+        """Messages the SMTP sink received for ``address``."""
+        response = httpx.get(f"{self.stack.mail_http_url}/messages", params={"to": address}, trust_env=False)
+        return list(response.json())
+
+    def wait_for_mail(self, address: str, subject_part: str, *, timeout: float = 30.0) -> list[dict[str, Any]]:
+        """Waits until a message with ``subject_part`` reached ``address``; returns all such messages."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [m for m in self.mail_to(address) if subject_part in m["subject"]]
+            if found:
+                return found
+            time.sleep(0.2)
+        raise AssertionError(f"no mail to {address} about {subject_part!r}")
+
+
+def fresh_slot(hours: int = 2) -> tuple[str, str]:
+    """A future slot no other test books."""
+    start = datetime(2026, 1, 1, 9, tzinfo=UTC) + timedelta(days=_base_day + next(_slots))
+    return start.isoformat().replace("+00:00", "Z"), (start + timedelta(hours=hours)).isoformat().replace("+00:00", "Z")
+
+
+QUOTE = """mutation($i: CreateQuoteInput!) { createQuote(input: $i) {
+  id total { amountCents currency } subtotal { amountCents } platformFee { amountCents } tax { amountCents }
+  deposit { amountCents } policySnapshot expiresAt } }"""
+CHECKOUT = "mutation($i: CheckoutInput!) { checkout(input: $i) { id state version buyerId providerId } }"
+CONFIRM = "mutation($i: OrderCommandInput!) { confirmOrder(input: $i) { id state version } }"
+CANCEL = "mutation($i: OrderCommandInput!) { cancelOrder(input: $i) { id state version } }"
+ORDER = """query($id: ID!) { order(id: $id) { id state version startUtc priceSnapshot policySnapshot
+  payment { authorized { amountCents } captured { amountCents } refunded { amountCents } }
+  timeline(first: 50) { edges { cursor node { kind subtype actorUserId payload } } pageInfo { hasNextPage endCursor } } } }"""
+
+
+def quote_input(start: str, end: str, provider: str = "u_provider_1", role: str = "photographer") -> dict[str, Any]:
+    """A createQuote input for a slot."""
+    return {
+        "providerId": provider,
+        "roleCode": role,
+        "startUtc": start,
+        "endUtc": end,
+        "timezone": "America/New_York",
+        "location": {"country": "US", "region": "NY", "city": "New York"},
+    }
