@@ -21,6 +21,7 @@ from grpc_health.v1 import health, health_pb2_grpc
 
 from callsheet.clock.v1 import clock_pb2, clock_pb2_grpc
 from callsheet.common.v1 import money_pb2
+from callsheet.notify.v1 import notify_pb2, notify_pb2_grpc
 from callsheet.orders.v1 import orders_pb2, orders_pb2_grpc
 from callsheet.payments.v1 import payments_pb2, payments_pb2_grpc
 from callsheet_kit.errors import conflict, invalid_field, not_found
@@ -72,6 +73,7 @@ class Recorded:
     metadata: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     callers: dict[str, list[str]] = field(default_factory=dict)
     clock_offsets: dict[str, int] = field(default_factory=dict)
+    preference_updates: list[notify_pb2.UpdatePreferencesRequest] = field(default_factory=list)
 
     def note(self, method: str, context: Any) -> None:
         """Records one call."""
@@ -165,6 +167,23 @@ class FakePayments(payments_pb2_grpc.PaymentsServiceServicer):  # type: ignore[m
         raise not_found("payment")
 
 
+class FakeNotify(notify_pb2_grpc.NotifyServiceServicer):  # type: ignore[misc]
+    """Preferences that record every update and echo what was set."""
+
+    def __init__(self, recorded: Recorded) -> None:
+        self.recorded = recorded
+
+    async def UpdatePreferences(self, request: notify_pb2.UpdatePreferencesRequest, context: Any) -> Any:
+        self.recorded.preference_updates.append(request)
+        preferences = notify_pb2.Preferences(
+            timezone=request.timezone or "UTC",
+            quiet_hours_start=request.quiet_hours_start,
+            quiet_hours_end=request.quiet_hours_end,
+            email=request.email if request.HasField("email") else True,
+        )
+        return notify_pb2.UpdatePreferencesResponse(preferences=preferences)
+
+
 class FakeClock(clock_pb2_grpc.ClockServiceServicer):  # type: ignore[misc]
     """A dev clock that records the offset it is moved to."""
 
@@ -188,8 +207,9 @@ async def start_fake_services() -> tuple[grpc.aio.Server, int, Recorded]:
     server = grpc.aio.server(interceptors=[ServerCallerInterceptor()])
     orders_pb2_grpc.add_OrdersServiceServicer_to_server(FakeOrders(recorded), server)
     payments_pb2_grpc.add_PaymentsServiceServicer_to_server(FakePayments(recorded), server)
+    notify_pb2_grpc.add_NotifyServiceServicer_to_server(FakeNotify(recorded), server)
     clock_pb2_grpc.add_ClockServiceServicer_to_server(FakeClock(recorded), server)
-    health_pb2_grpc.add_HealthServicer_to_server(health.aio.HealthServicer(), server)
+    health_pb2_grpc.add_HealthServicer_to_server(health.aio.HealthServicer(), server)  # type: ignore[attr-defined]
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
     return server, port, recorded

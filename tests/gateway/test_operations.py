@@ -189,3 +189,27 @@ def _quote_input(**overrides: Any) -> dict[str, Any]:
         "location": {"city": "Berlin"},
         **overrides,
     }
+
+
+@pytest.mark.asyncio
+async def test_null_clears_quiet_hours_and_absent_fields_stay(stack: Stack) -> None:
+    body = await stack.graphql(
+        "mutation($input: NotificationPreferencesInput!) { updateNotificationPreferences(input: $input) "
+        "{ timezone quietHoursStart quietHoursEnd email } }",
+        {"input": {"quietHoursStart": None, "quietHoursEnd": None, "email": False}},
+    )
+    assert body["data"]["updateNotificationPreferences"] == {
+        "timezone": "UTC", "quietHoursStart": None, "quietHoursEnd": None, "email": False,
+    }
+    sent = stack.recorded.preference_updates[-1]
+    assert sent.HasField("quiet_hours_start") and sent.quiet_hours_start == ""
+    assert not sent.HasField("timezone") and not sent.HasField("push")
+
+    response = await stack.client.patch(
+        "/v1/notification-preferences", json={"quietHoursStart": "22:00", "quietHoursEnd": None}, headers=_buyer()
+    )
+    assert response.status_code == 200, response.text
+    sent = stack.recorded.preference_updates[-1]
+    assert (sent.quiet_hours_start, sent.quiet_hours_end) == ("22:00", "")
+    assert sent.HasField("quiet_hours_end") and not sent.HasField("email")
+    assert response.json()["quietHoursStart"] == "22:00"

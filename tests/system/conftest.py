@@ -7,18 +7,14 @@ Each run gets its own database and its own event subject prefix, so runs never s
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from otlp_collector import Collector, start_collector
+from system_client import System
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from devstack.ports import free_port  # noqa: E402
-from devstack.stack import ROOT, Stack, random_suffix  # noqa: E402
-from otlp_collector import Collector, start_collector  # noqa: E402
-from system_client import System  # noqa: E402
+from devstack.ports import free_port
+from devstack.stack import ROOT, Stack, random_suffix
 
 
 @pytest.fixture(scope="session")
