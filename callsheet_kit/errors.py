@@ -38,7 +38,7 @@ class FieldViolation:
     description: str
 
 
-@dataclass
+@dataclass(eq=False)
 class DomainError(Exception):
     """A failure a caller can understand and act on."""
 

@@ -199,7 +199,10 @@ async def test_null_clears_quiet_hours_and_absent_fields_stay(stack: Stack) -> N
         {"input": {"quietHoursStart": None, "quietHoursEnd": None, "email": False}},
     )
     assert body["data"]["updateNotificationPreferences"] == {
-        "timezone": "UTC", "quietHoursStart": None, "quietHoursEnd": None, "email": False,
+        "timezone": "UTC",
+        "quietHoursStart": None,
+        "quietHoursEnd": None,
+        "email": False,
     }
     sent = stack.recorded.preference_updates[-1]
     assert sent.HasField("quiet_hours_start") and sent.quiet_hours_start == ""
