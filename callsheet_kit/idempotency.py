@@ -26,7 +26,7 @@ def request_fingerprint(request: Message, *, key_field: str = "request_id") -> s
     """A digest of the request without its idempotency key, stable across processes."""
     copy = type(request)()
     copy.CopyFrom(request)
-    if key_field:
+    if key_field in copy.DESCRIPTOR.fields_by_name:
         copy.ClearField(key_field)  # type: ignore[arg-type]
     return hashlib.sha256(copy.SerializeToString(deterministic=True)).hexdigest()
 
