@@ -23,7 +23,9 @@ def main() -> None:
         nonlocal stopping
         stopping = True
 
+    # SIGINT explicitly too: a shell that starts us in the background leaves SIGINT ignored.
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     print("starting Callsheet …", flush=True)
     stack.start()
     print(f"\nCallsheet is up in {time.monotonic() - started:.1f}s\n")
