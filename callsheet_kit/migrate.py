@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command, context
+import sqlalchemy as sa
+from alembic import command, context, op
 from alembic.config import Config
 from sqlalchemy import create_engine, pool, text
+from sqlalchemy.dialects import postgresql
+
+from callsheet_kit.tables import outbox_notify_ddl
 
 
 def alembic_config(*, schema: str, url: str, script_location: Path) -> Config:
@@ -47,3 +51,72 @@ def run_env() -> None:
             context.run_migrations()
         connection.commit()
     engine.dispose()
+
+
+def create_kit_tables_v1(schema: str) -> None:
+    """Creates the kit's tables (outbox with its wake-up trigger, inbox, idempotency, dev clock).
+
+    Called by each service's first migration. A later change to the kit's tables comes as a new
+    ``create_…_v2`` step that later migrations call, so applied history never changes.
+    """
+    op.create_table(
+        "dev_clock",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("offset_seconds", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dev_clock")),
+        schema=schema,
+    )
+    op.create_table(
+        "idempotency_key",
+        sa.Column("scope", sa.Text(), nullable=False),
+        sa.Column("key", sa.Text(), nullable=False),
+        sa.Column("request_hash", sa.Text(), nullable=False),
+        sa.Column("response", sa.LargeBinary(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.PrimaryKeyConstraint("scope", "key", name=op.f("pk_idempotency_key")),
+        schema=schema,
+    )
+    op.create_table(
+        "inbox",
+        sa.Column("consumer", sa.Text(), nullable=False),
+        sa.Column("event_id", sa.Text(), nullable=False),
+        sa.Column("processed_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.PrimaryKeyConstraint("consumer", "event_id", name=op.f("pk_inbox")),
+        schema=schema,
+    )
+    op.create_table(
+        "outbox",
+        sa.Column("seq", sa.BigInteger(), sa.Identity(always=True), nullable=False),
+        sa.Column("event_id", sa.Text(), nullable=False),
+        sa.Column("subject", sa.Text(), nullable=False),
+        sa.Column("envelope", sa.LargeBinary(), nullable=False),
+        sa.Column(
+            "headers", postgresql.JSONB(astext_type=sa.Text()), server_default=sa.text("'{}'::jsonb"), nullable=False
+        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("seq", name=op.f("pk_outbox")),
+        sa.UniqueConstraint("event_id", name=op.f("uq_outbox_event_id")),
+        schema=schema,
+    )
+    op.create_index(
+        "ix_outbox_unpublished",
+        "outbox",
+        ["seq"],
+        unique=False,
+        schema=schema,
+        postgresql_where=sa.text("published_at IS NULL"),
+    )
+    for statement in outbox_notify_ddl(schema):
+        op.execute(statement)
+
+
+def drop_kit_tables_v1(schema: str) -> None:
+    """Drops what ``create_kit_tables_v1`` created."""
+    op.drop_index(
+        "ix_outbox_unpublished", table_name="outbox", schema=schema, postgresql_where=sa.text("published_at IS NULL")
+    )
+    op.drop_table("outbox", schema=schema)
+    op.drop_table("inbox", schema=schema)
+    op.drop_table("idempotency_key", schema=schema)
+    op.drop_table("dev_clock", schema=schema)
