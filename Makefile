@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: up test venv protos check-protos lint typecheck imports bench clean
+.PHONY: up test venv protos check-protos lint typecheck imports clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,9 +39,6 @@ up: venv
 ## The whole suite: generated-code drift, lint, types, import boundaries, then every test.
 test: venv check-protos lint typecheck imports
 	$(PY) -m pytest
-
-bench: venv
-	$(PY) -m bench
 
 clean:
 	rm -rf .devstack .pytest_cache .mypy_cache .ruff_cache
