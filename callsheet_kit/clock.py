@@ -37,18 +37,3 @@ class OffsetClock:
         """Moves the offset forward; a smaller offset is ignored."""
         if offset_seconds > self.offset_seconds:
             self._offset = timedelta(seconds=offset_seconds)
-
-
-class FixedClock:
-    """A clock that stands still until moved; for tests of pure rules."""
-
-    def __init__(self, at: datetime) -> None:
-        self._at = at
-
-    def now(self) -> datetime:
-        """The fixed time."""
-        return self._at
-
-    def advance(self, delta: timedelta) -> None:
-        """Moves the clock."""
-        self._at += delta

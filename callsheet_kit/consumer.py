@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 
+from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from opentelemetry import trace
@@ -93,10 +94,7 @@ class EventConsumer:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 2.0)
 
-    async def _handle(self, message: object) -> None:
-        from nats.aio.msg import Msg
-
-        assert isinstance(message, Msg)
+    async def _handle(self, message: Msg) -> None:
         envelope = EventEnvelope()
         envelope.ParseFromString(message.data)
         handler = self._handlers.get(envelope.type)

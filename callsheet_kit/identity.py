@@ -7,7 +7,7 @@ user's behalf carries the user to its peers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -31,11 +31,6 @@ class Caller:
     def is_staff(self) -> bool:
         """Support agents and admins may see any order."""
         return bool(self.roles & {SUPPORT_AGENT, ADMIN})
-
-    @property
-    def is_service(self) -> bool:
-        """True when a back-end service made the call."""
-        return bool(self.service)
 
     def to_metadata(self, *, service: str) -> list[tuple[str, str]]:
         """The metadata that carries this caller to a peer, sent by ``service``."""
@@ -73,8 +68,3 @@ def set_caller(caller: Caller) -> object:
 def reset_caller(token: object) -> None:
     """Restores the caller before ``set_caller``."""
     _current.reset(token)  # type: ignore[arg-type]
-
-
-def roles_of(values: Sequence[str]) -> frozenset[str]:
-    """A role set from a list of role names."""
-    return frozenset(values)

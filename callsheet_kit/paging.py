@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from callsheet_kit.errors import invalid_field
 
@@ -31,3 +32,12 @@ def page_size(requested: int, *, default: int, maximum: int, field: str = "page_
     if requested < 0:
         raise invalid_field(field, "must not be negative")
     return min(requested or default, maximum)
+
+
+T = TypeVar("T")
+
+
+def keyset_page(rows: Sequence[T], size: int, position: Callable[[T], Any]) -> tuple[Sequence[T], str]:
+    """Cuts ``size + 1`` fetched rows to a page; the token continues after its last row, empty at the end."""
+    page = rows[:size]
+    return page, encode_cursor(position(page[-1])) if len(rows) > size else ""

@@ -21,7 +21,6 @@ from pathlib import Path
 import httpx
 
 from callsheet_kit.provision import create_database, provision
-from devstack.mailsink import MailSink
 from devstack.nats import EmbeddedNats
 from devstack.ports import free_port, wait_for_port
 from devstack.postgres import EmbeddedPostgres
@@ -136,7 +135,7 @@ class Stack:
                     "--http-port",
                     str(http_port),
                 ],
-                {},
+                self._common_env(),
             )
             wait_for_port("127.0.0.1", http_port, timeout=20)
             self.smtp = ("127.0.0.1", smtp_port)
@@ -209,8 +208,7 @@ class Stack:
     def _spawn(self, name: str, argv: list[str], env: Mapping[str, str]) -> Process:
         log_path = self.state_dir / "logs" / f"{name}.log"
         log = log_path.open("ab")
-        full_env = {**os.environ, **env} if not env else dict(env)
-        popen = subprocess.Popen(argv, env=full_env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        popen = subprocess.Popen(argv, env=dict(env), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         log.close()
         process = Process(name, popen, log_path)
         self.processes[name] = process
@@ -260,6 +258,3 @@ class Stack:
 def random_suffix() -> str:
     """A short random suffix that keeps parallel stacks apart on shared servers."""
     return secrets.token_hex(4)
-
-
-__all__ = ["SERVICES", "MailSink", "Stack", "random_suffix"]

@@ -15,7 +15,7 @@ from callsheet.orders.v1 import events_pb2 as order_events_pb2
 from callsheet_kit.errors import Violations, permission_denied
 from callsheet_kit.identity import Caller
 from callsheet_kit.ids import new_id
-from callsheet_kit.paging import decode_cursor, encode_cursor
+from callsheet_kit.paging import decode_cursor, keyset_page
 from callsheet_kit.service import ServiceKit
 from services.notify.adapters.mailer import Mailer
 from services.notify.adapters.tables import NotificationRow, PreferenceRow
@@ -145,10 +145,7 @@ class Notify:
         if token:
             (after,) = decode_cursor(token)
             query = query.where(NotificationRow.notification_id < str(after))
-        rows = list((await session.execute(query)).scalars())
-        more = len(rows) > size
-        rows = rows[:size]
-        return rows, encode_cursor(rows[-1].notification_id) if more else ""
+        return keyset_page(list((await session.execute(query)).scalars()), size, lambda row: row.notification_id)
 
     async def update_preferences(
         self,

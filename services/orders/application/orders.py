@@ -20,7 +20,7 @@ from callsheet.payments.v1 import payments_pb2, payments_pb2_grpc
 from callsheet_kit.errors import failed_precondition, invalid_field, not_found, permission_denied
 from callsheet_kit.identity import Caller
 from callsheet_kit.ids import new_id
-from callsheet_kit.paging import decode_cursor, encode_cursor
+from callsheet_kit.paging import decode_cursor, keyset_page
 from callsheet_kit.proto import datetime_of, timestamp
 from callsheet_kit.rpc import invoke
 from callsheet_kit.service import ServiceKit
@@ -155,10 +155,7 @@ class Orders:
         if token:
             (after,) = decode_cursor(token)
             query = query.where(OrderRow.order_id < str(after))
-        rows = list((await session.execute(query)).scalars())
-        more = len(rows) > size
-        rows = rows[:size]
-        return rows, encode_cursor(rows[-1].order_id) if more else ""
+        return keyset_page(list((await session.execute(query)).scalars()), size, lambda row: row.order_id)
 
     async def timeline(
         self, session: AsyncSession, caller: Caller, *, order_id: str, size: int, token: str
@@ -176,10 +173,7 @@ class Orders:
             if not isinstance(after, int):
                 raise invalid_field("page_token", "is not a cursor this list returned")
             query = query.where(TimelineEventRow.seq > after)
-        rows = list((await session.execute(query)).scalars())
-        more = len(rows) > size
-        rows = rows[:size]
-        return rows, encode_cursor(rows[-1].seq) if more else ""
+        return keyset_page(list((await session.execute(query)).scalars()), size, lambda row: row.seq)
 
     async def _locked(self, session: AsyncSession, caller: Caller, order_id: str) -> OrderRow:
         order = await session.get(OrderRow, order_id, with_for_update=True) if order_id else None

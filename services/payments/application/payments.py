@@ -22,6 +22,7 @@ from callsheet_kit.rpc import invoke
 from callsheet_kit.service import ServiceKit
 from services.payments.adapters.provider import CardDeclined, PaymentProvider
 from services.payments.adapters.tables import PaymentRow, QuoteRow, RateCard, ReceiptRow, RefundRow
+from services.payments.adapters.wire import encode_payment
 from services.payments.config import PaymentsSettings
 from services.payments.domain.policy import (
     STANDARD_POLICY,
@@ -32,7 +33,6 @@ from services.payments.domain.policy import (
     refund_percent,
 )
 from services.payments.domain.pricing import Price, price_booking, tax_jurisdiction, validate_slot
-from services.payments.entrypoints.encode import encode_payment
 
 ORDERS_SERVICE = "orders"
 

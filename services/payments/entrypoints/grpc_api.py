@@ -12,9 +12,9 @@ from callsheet_kit.errors import invalid_field
 from callsheet_kit.identity import current_caller
 from callsheet_kit.proto import datetime_of
 from callsheet_kit.service import ServiceKit
+from services.payments.adapters.wire import encode_payment, encode_quote, encode_receipt, money
 from services.payments.application.payments import Payments
 from services.payments.domain.policy import Canceller
-from services.payments.entrypoints.encode import encode_payment, encode_quote, encode_receipt, money
 
 Context = grpc.aio.ServicerContext[Any, Any]
 
