@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: up test venv protos check-protos lint typecheck imports clean
+.PHONY: up test bench venv protos check-protos lint typecheck imports clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ up: venv
 ## The whole suite: generated-code drift, lint, types, import boundaries, then every test.
 test: venv check-protos lint typecheck imports
 	$(PY) -m pytest
+
+## The operations against the bare chain on this machine (not part of `make test`); figures in docs/performance.json.
+bench: venv
+	$(PY) -m bench --json docs/performance.json
 
 clean:
 	rm -rf .devstack .pytest_cache .mypy_cache .ruff_cache

@@ -1,9 +1,17 @@
 """Durable JetStream consumers whose inbox makes a redelivered event change nothing.
 
-Each event is handled in one transaction that first records the event id in the service's
-inbox; if the id is already there the event was applied before, and is only acked. The effect
-and the inbox row commit together, then the message is acked. A failure naks the message with a
-growing delay, so it is retried; nothing is lost while NATS or the database is away.
+Handlers are registered by event message type (``{OrderConfirmed: notify_participants}``) and run
+inside a unit of work that first records the event id in the service's inbox; if the id is
+already there the event was applied before and is only acked. The effect, the inbox row and any
+events the effect records commit together, then the message is acked. A failure naks the
+message with a growing delay, so it is retried; nothing is lost while NATS or the database is
+away. A handler that finds the world not ready yet (the order an event is about does not exist
+yet) raises ``RetryLater``: the event is redelivered after a short delay, never acked away.
+
+An ``ordered`` consumer applies the events of one subject in the order their source emitted
+them: event n of a subject (its ``subject_seq``) waits until n-1 was applied here. A gap that
+does not fill within ``max_gap_wait`` (an event lost to a stream's retention, say) is logged and
+skipped, so one subject can never stall for ever.
 """
 
 from __future__ import annotations
@@ -11,24 +19,34 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import timedelta
+from typing import Any
 
+from google.protobuf.message import Message
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from callsheet.events.v1.envelope_pb2 import EventEnvelope
 from callsheet_kit.bus import Bus
-from callsheet_kit.db import Database
+from callsheet_kit.events import event_type_of
+from callsheet_kit.proto import datetime_of
 from callsheet_kit.tables import KitTables
 from callsheet_kit.telemetry import extract_context
+from callsheet_kit.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[AsyncSession, EventEnvelope], Awaitable[None]]
+# A handler gets the unit of work it runs in, the typed event, and its envelope (actor, time, subject).
+Handler = Callable[[Any, Any, EventEnvelope], Awaitable[None]]
+
+
+class RetryLater(Exception):
+    """The event cannot be applied yet (what it is about does not exist yet); redeliver it soon."""
 
 
 class EventConsumer:
@@ -38,19 +56,23 @@ class EventConsumer:
         self,
         *,
         name: str,
-        db: Database,
+        uow: Callable[[], UnitOfWork],
         tables: KitTables,
         bus: Bus,
         source: str,
-        handlers: Mapping[str, Handler],
+        handlers: Mapping[type[Message], Handler],
+        ordered: bool = False,
+        max_gap_wait: timedelta = timedelta(minutes=10),
         batch: int = 32,
     ) -> None:
         self.name = name
-        self._db = db
-        self._inbox = tables.inbox
+        self._uow = uow
+        self._tables = tables
         self._bus = bus
         self._source = source
-        self._handlers = dict(handlers)
+        self._handlers = {event_type_of(kind): (kind, handler) for kind, handler in handlers.items()}
+        self._ordered = ordered
+        self._max_gap_wait = max_gap_wait
         self._batch = batch
         self._tracer = trace.get_tracer("callsheet.consumer")
 
@@ -58,6 +80,11 @@ class EventConsumer:
     def durable(self) -> str:
         """The JetStream durable name, unique per service and consumer."""
         return f"{self.name}-{self._source}".replace(".", "_")
+
+    @property
+    def event_types(self) -> list[str]:
+        """The event types this consumer applies."""
+        return sorted(self._handlers)
 
     async def run(self) -> None:
         """Consumes until cancelled."""
@@ -97,8 +124,7 @@ class EventConsumer:
     async def _handle(self, message: Msg) -> None:
         envelope = EventEnvelope()
         envelope.ParseFromString(message.data)
-        handler = self._handlers.get(envelope.type)
-        if handler is None:
+        if envelope.type not in self._handlers and not self._ordered:
             await message.ack()
             return
         context = extract_context(dict(envelope.trace_context))
@@ -113,25 +139,64 @@ class EventConsumer:
                 "messaging.consumer.group.name": self.durable,
             },
         ):
+            attempt = message.metadata.num_delivered or 1
             try:
-                await self.apply(envelope, handler)
+                await self.apply(envelope)
+            except RetryLater as wait:
+                log.info("consumer %s defers %s (attempt %d): %s", self.durable, envelope.event_id, attempt, wait)
+                await message.nak(delay=min(0.05 * 2 ** min(attempt, 7), 5.0))
+                return
             except Exception:
-                attempt = message.metadata.num_delivered or 1
                 log.exception("consumer %s failed on %s (attempt %d)", self.durable, envelope.event_id, attempt)
                 await message.nak(delay=min(0.5 * 2 ** min(attempt, 6), 30.0))
                 return
         await message.ack()
 
-    async def apply(self, envelope: EventEnvelope, handler: Handler) -> bool:
+    async def apply(self, envelope: EventEnvelope) -> bool:
         """Applies one event exactly once in effect; False when it had been applied before."""
-        async with self._db.transaction() as session:
-            first = await session.execute(
-                insert(self._inbox)
-                .values(consumer=self.name, event_id=envelope.event_id)
+        registered = self._handlers.get(envelope.type)
+        async with self._uow() as uow:
+            first = await uow.session.execute(
+                insert(self._tables.inbox)
+                .values(consumer=self.name, event_id=envelope.event_id, processed_at=uow.now)
                 .on_conflict_do_nothing()
-                .returning(self._inbox.c.event_id)
+                .returning(self._tables.inbox.c.event_id)
             )
             if first.first() is None:
                 return False
-            await handler(session, envelope)
+            if self._ordered and envelope.subject_seq and not await self._in_order(uow, envelope):
+                return False
+            if registered is not None:
+                kind, handler = registered
+                event = kind()
+                envelope.data.Unpack(event)
+                await handler(uow, event, envelope)
+            await uow.commit()
             return True
+
+    async def _in_order(self, uow: UnitOfWork, envelope: EventEnvelope) -> bool:
+        """Moves the subject's position to this event; False for an event applied before.
+
+        Raises RetryLater while an earlier event of the subject is still to come.
+        """
+        positions = self._tables.inbox_subject
+        where = (positions.c.consumer == self.name, positions.c.subject == envelope.subject)
+        await uow.session.execute(
+            insert(positions).values(consumer=self.name, subject=envelope.subject, last_seq=0).on_conflict_do_nothing()
+        )
+        last = (await uow.session.execute(select(positions.c.last_seq).where(*where).with_for_update())).scalar_one()
+        if envelope.subject_seq <= last:
+            return False
+        if envelope.subject_seq > last + 1:
+            occurred = datetime_of(envelope.occurred_at)
+            if occurred is None or uow.now - occurred < self._max_gap_wait:
+                raise RetryLater(f"event {last + 1} of {envelope.subject} has not been applied yet")
+            log.warning(
+                "consumer %s skips events %d..%d of %s: they never arrived",
+                self.name,
+                last + 1,
+                envelope.subject_seq - 1,
+                envelope.subject,
+            )
+        await uow.session.execute(update(positions).where(*where).values(last_seq=envelope.subject_seq))
+        return True

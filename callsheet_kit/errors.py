@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Self
 
 
 class ErrorCode(StrEnum):
@@ -28,6 +29,50 @@ class ErrorCode(StrEnum):
 
 
 ERROR_DOMAIN = "callsheet.dev"
+
+
+class Reason(StrEnum):
+    """A stable machine reason for a failure, and the contract code it maps onto.
+
+    Each service lists its reasons in a subclass whose members mirror the ``ErrorReason`` enum of
+    its ``errors.proto`` (a test keeps the two equal); a member is written
+    ``SLOT_TAKEN = "SLOT_TAKEN", ErrorCode.FAILED_PRECONDITION``, so the mapping from reason to
+    code is stated once, where the reason is.
+    """
+
+    _code: ErrorCode
+
+    def __new__(cls, value: str, code: ErrorCode) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._code = code
+        return member
+
+    @property
+    def code(self) -> ErrorCode:
+        """The contract code a failure with this reason has."""
+        return self._code
+
+    def error(self, message: str, **metadata: str) -> DomainError:
+        """The failure with this reason."""
+        return DomainError(self.code, message, reason=self.value, metadata=metadata)
+
+
+class CommonReason(Reason):
+    """Reasons any service can fail with (``callsheet.common.v1.ErrorReason``)."""
+
+    UNAUTHENTICATED = "UNAUTHENTICATED", ErrorCode.UNAUTHENTICATED
+    NOT_FOUND = "NOT_FOUND", ErrorCode.NOT_FOUND
+    PERMISSION_DENIED = "PERMISSION_DENIED", ErrorCode.PERMISSION_DENIED
+    INVALID_ARGUMENT = "INVALID_ARGUMENT", ErrorCode.INVALID_ARGUMENT
+    CONFLICT = "CONFLICT", ErrorCode.CONFLICT
+    IDEMPOTENCY_MISMATCH = "IDEMPOTENCY_MISMATCH", ErrorCode.IDEMPOTENCY_MISMATCH
+    UNAVAILABLE = "UNAVAILABLE", ErrorCode.UNAVAILABLE
+    INTERNAL = "INTERNAL", ErrorCode.INTERNAL
+    DEV_ONLY = "DEV_ONLY", ErrorCode.FAILED_PRECONDITION
+    NOT_AVAILABLE = "NOT_AVAILABLE", ErrorCode.FAILED_PRECONDITION
+    TIMED_OUT = "TIMED_OUT", ErrorCode.FAILED_PRECONDITION
+    SERVICE_CREDENTIAL_INVALID = "SERVICE_CREDENTIAL_INVALID", ErrorCode.UNAUTHENTICATED
 
 
 @dataclass(frozen=True)
@@ -67,9 +112,14 @@ def permission_denied(message: str) -> DomainError:
     return DomainError(ErrorCode.PERMISSION_DENIED, message)
 
 
-def failed_precondition(reason: str, message: str, **metadata: str) -> DomainError:
-    """The state does not allow this; ``reason`` is a stable UPPER_SNAKE machine code."""
-    return DomainError(ErrorCode.FAILED_PRECONDITION, message, reason=reason, metadata=metadata)
+def unavailable(message: str) -> DomainError:
+    """A peer could not be reached or a flow is still running: the caller should retry."""
+    return DomainError(ErrorCode.UNAVAILABLE, message)
+
+
+def dev_only() -> DomainError:
+    """The operation exists only in dev and test."""
+    return CommonReason.DEV_ONLY.error("this operation is available only in dev and test")
 
 
 def conflict(current_version: int) -> DomainError:
@@ -119,6 +169,9 @@ class Violations:
         """Records a violation when ``ok`` is false."""
         if not ok:
             self.add(name, description)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
     def raise_if_any(self) -> None:
         """Raises INVALID_ARGUMENT naming every recorded field, if there is one."""

@@ -120,3 +120,80 @@ def drop_kit_tables_v1(schema: str) -> None:
     op.drop_table("inbox", schema=schema)
     op.drop_table("idempotency_key", schema=schema)
     op.drop_table("dev_clock", schema=schema)
+
+
+def create_kit_tables_v2(schema: str) -> None:
+    """Adds per-subject event order, sagas and retention indexes; timestamps lose their defaults.
+
+    Every kit timestamp now comes from the service clock, so a database default could only hide
+    a forgotten value (and would not follow the dev clock).
+    """
+    op.create_table(
+        "outbox_subject",
+        sa.Column("subject", sa.Text(), nullable=False),
+        sa.Column("last_seq", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("subject", name=op.f("pk_outbox_subject")),
+        schema=schema,
+    )
+    op.create_table(
+        "inbox_subject",
+        sa.Column("consumer", sa.Text(), nullable=False),
+        sa.Column("subject", sa.Text(), nullable=False),
+        sa.Column("last_seq", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("consumer", "subject", name=op.f("pk_inbox_subject")),
+        schema=schema,
+    )
+    op.create_table(
+        "saga",
+        sa.Column("saga_id", sa.Text(), nullable=False),
+        sa.Column("kind", sa.Text(), nullable=False),
+        sa.Column("key", sa.Text(), nullable=False),
+        sa.Column("subject", sa.Text(), nullable=False),
+        sa.Column("status", sa.Text(), nullable=False),
+        sa.Column("step", sa.Text(), nullable=False),
+        sa.Column("data", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("request_hash", sa.Text(), nullable=False),
+        sa.Column("response", sa.LargeBinary(), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("deadline", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("saga_id", name=op.f("pk_saga")),
+        sa.UniqueConstraint("kind", "key", name=op.f("uq_saga_kind_key")),
+        schema=schema,
+    )
+    op.create_index("ix_saga_subject", "saga", ["subject"], schema=schema)
+    op.create_index(
+        "ix_saga_due",
+        "saga",
+        ["next_attempt_at"],
+        schema=schema,
+        postgresql_where=sa.text("status IN ('running', 'compensating')"),
+    )
+    op.create_index(
+        "ix_outbox_published_at",
+        "outbox",
+        ["published_at"],
+        schema=schema,
+        postgresql_where=sa.text("published_at IS NOT NULL"),
+    )
+    op.create_index("ix_inbox_processed_at", "inbox", ["processed_at"], schema=schema)
+    op.create_index("ix_idempotency_key_created_at", "idempotency_key", ["created_at"], schema=schema)
+    op.alter_column("outbox", "created_at", server_default=None, schema=schema)
+    op.alter_column("inbox", "processed_at", server_default=None, schema=schema)
+    op.alter_column("idempotency_key", "created_at", server_default=None, schema=schema)
+
+
+def drop_kit_tables_v2(schema: str) -> None:
+    """Undoes ``create_kit_tables_v2``."""
+    for table, column in (("outbox", "created_at"), ("inbox", "processed_at"), ("idempotency_key", "created_at")):
+        op.alter_column(table, column, server_default=sa.text("now()"), schema=schema)
+    op.drop_index("ix_idempotency_key_created_at", table_name="idempotency_key", schema=schema)
+    op.drop_index("ix_inbox_processed_at", table_name="inbox", schema=schema)
+    op.drop_index("ix_outbox_published_at", table_name="outbox", schema=schema)
+    op.drop_table("saga", schema=schema)
+    op.drop_table("inbox_subject", schema=schema)
+    op.drop_table("outbox_subject", schema=schema)

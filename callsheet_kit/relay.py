@@ -12,9 +12,10 @@ import asyncio
 import logging
 
 import psycopg
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from callsheet_kit.bus import Bus
+from callsheet_kit.clock import Clock
 from callsheet_kit.db import Database, libpq_url
 from callsheet_kit.tables import KitTables
 
@@ -24,8 +25,11 @@ log = logging.getLogger(__name__)
 class OutboxRelay:
     """Moves a service's outbox to NATS."""
 
-    def __init__(self, *, db: Database, db_url: str, tables: KitTables, bus: Bus, batch: int = 100) -> None:
+    def __init__(
+        self, *, db: Database, db_url: str, tables: KitTables, bus: Bus, clock: Clock, batch: int = 100
+    ) -> None:
         self._db = db
+        self._clock = clock
         self._dsn = libpq_url(db_url)
         self._tables = tables
         self._bus = bus
@@ -75,7 +79,9 @@ class OutboxRelay:
                 await self._bus.publish(row.subject, row.envelope, msg_id=row.event_id, headers=row.headers)
             if rows:
                 await session.execute(
-                    update(outbox).where(outbox.c.seq.in_([row.seq for row in rows])).values(published_at=func.now())
+                    update(outbox)
+                    .where(outbox.c.seq.in_([row.seq for row in rows]))
+                    .values(published_at=self._clock.now())
                 )
             return len(rows)
 

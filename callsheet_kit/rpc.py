@@ -1,4 +1,4 @@
-"""gRPC plumbing: domain errors as rich statuses, the caller in metadata, clients with deadlines.
+"""gRPC plumbing: domain errors as rich statuses, callers proven by credentials, clients with deadlines.
 
 A ``DomainError`` raised by a servicer leaves as ``google.rpc.Status`` with an ``ErrorInfo``
 (reason, domain, metadata) and, for INVALID_ARGUMENT, a ``BadRequest`` listing the fields. A
@@ -9,16 +9,20 @@ across any number of hops.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import grpc
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
-from callsheet_kit.errors import ERROR_DOMAIN, DomainError, ErrorCode, FieldViolation
-from callsheet_kit.identity import Caller, current_caller, reset_caller, set_caller
+from callsheet_kit.db import require_no_transaction
+from callsheet_kit.errors import ERROR_DOMAIN, DomainError, ErrorCode, FieldViolation, Violations
+from callsheet_kit.identity import CredentialIssuer, CredentialVerifier, current_caller, reset_caller, set_caller
+from callsheet_kit.validation import text_problem
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +96,72 @@ async def abort_with_error(context: grpc.aio.ServicerContext[Any, Any], error: D
     await context.abort(status.code, status.details, status.trailing_metadata)
 
 
+# Orchestrators and tools probe these without a credential; they reveal nothing about orders.
+_OPEN_METHODS = (
+    "/grpc.health.v1.Health/",
+    "/grpc.reflection.v1alpha.ServerReflection/",
+    "/grpc.reflection.v1.ServerReflection/",
+)
+CREDENTIAL_METADATA_KEY = "authorization"
+_BEARER = "Bearer "
+
+
+def _credential_in(metadata: Iterable[tuple[str, str | bytes]] | None) -> str | None:
+    for key, value in metadata or ():
+        if key == CREDENTIAL_METADATA_KEY and isinstance(value, str) and value.startswith(_BEARER):
+            return value[len(_BEARER) :]
+    return None
+
+
+def _refusal(handler: grpc.RpcMethodHandler[Any, Any], error: DomainError) -> grpc.RpcMethodHandler[Any, Any]:
+    """A handler of the same shape as ``handler`` that ends the call with ``error``."""
+
+    async def refuse(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+        await abort_with_error(context, error)
+
+    codec = {"request_deserializer": handler.request_deserializer, "response_serializer": handler.response_serializer}
+    if handler.request_streaming and handler.response_streaming:
+        return grpc.stream_stream_rpc_method_handler(refuse, **codec)
+    if handler.request_streaming:
+        return grpc.stream_unary_rpc_method_handler(refuse, **codec)
+    if handler.response_streaming:
+        return grpc.unary_stream_rpc_method_handler(refuse, **codec)
+    return grpc.unary_unary_rpc_method_handler(refuse, **codec)
+
+
+# No string a service receives is longer than this; each use case bounds its own fields more tightly.
+MAX_REQUEST_TEXT = 65_536
+
+
+def _text_fields(message: Message, prefix: str = "") -> Iterator[tuple[str, str]]:
+    for descriptor, value in message.ListFields():
+        name = f"{prefix}{descriptor.name}"
+        repeated = descriptor.is_repeated
+        if descriptor.type == FieldDescriptor.TYPE_STRING:
+            for index, text in enumerate(value if repeated else [value]):
+                yield (f"{name}[{index}]" if repeated else name), text
+        elif descriptor.message_type is not None and not descriptor.message_type.GetOptions().map_entry:
+            for index, item in enumerate(value if repeated else [value]):
+                yield from _text_fields(item, f"{name}[{index}]." if repeated else f"{name}.")
+
+
+def check_request_text(request: Message) -> None:
+    """Refuses a request any of whose strings holds NUL or control characters (PostgreSQL cannot
+    store NUL) or is absurdly long, naming each such field: INVALID_ARGUMENT, before any use case."""
+    violations = Violations()
+    for field, text in _text_fields(request):
+        problem = text_problem(text, max_length=MAX_REQUEST_TEXT, multiline=True)
+        if problem:
+            violations.add(field, problem)
+    violations.raise_if_any()
+
+
 class ServerCallerInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
-    """Makes the caller current for each RPC and turns domain errors into rich statuses."""
+    """Verifies each call's service credential, makes the caller it proves current, and turns
+    domain errors into rich statuses. A call without a valid credential is UNAUTHENTICATED."""
+
+    def __init__(self, *, audience: str, keyring: Mapping[str, Ed25519PublicKey]) -> None:
+        self._verifier = CredentialVerifier(audience=audience, keyring=keyring)
 
     async def intercept_service(
         self,
@@ -101,15 +169,22 @@ class ServerCallerInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler[Any, Any]:
         handler = await continuation(handler_call_details)
-        if handler is None or handler.unary_unary is None:
-            return handler
-        inner = handler.unary_unary
-        caller = Caller.from_metadata(handler_call_details.invocation_metadata)  # type: ignore[arg-type]
         method = handler_call_details.method
+        if handler is None or method.startswith(_OPEN_METHODS):
+            return handler
+        try:
+            caller = self._verifier.caller(_credential_in(handler_call_details.invocation_metadata))  # type: ignore[arg-type]
+        except DomainError as error:
+            return _refusal(handler, error)
+        if handler.unary_unary is None:
+            # Every business RPC is unary; a stream would run without its caller, so none is served.
+            return _refusal(handler, DomainError(ErrorCode.INTERNAL, "streaming RPCs cannot carry the caller yet"))
+        inner = handler.unary_unary
 
         async def behavior(request: Message, context: grpc.aio.ServicerContext[Any, Any]) -> Message:
             token = set_caller(caller)
             try:
+                check_request_text(request)
                 return await inner(request, context)  # type: ignore[no-any-return, arg-type]
             except DomainError as error:
                 await abort_with_error(context, error)
@@ -130,24 +205,25 @@ class ServerCallerInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-
         )
 
 
-class ClientCallerInterceptor(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[type-arg]
-    """Sends the current caller, and the calling service's name, with every call."""
+class ClientCredentialInterceptor(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[type-arg]
+    """Sends a credential with every call to one peer: signed by this process, naming the current user."""
 
-    def __init__(self, service: str) -> None:
-        self._service = service
+    def __init__(self, issuer: CredentialIssuer, *, audience: str) -> None:
+        self._issuer = issuer
+        self._audience = audience
 
     async def intercept_unary_unary(self, continuation: Any, client_call_details: Any, request: Any) -> Any:
         metadata = grpc.aio.Metadata(*(client_call_details.metadata or ()))
-        for key, value in current_caller().to_metadata(service=self._service):
-            metadata.add(key, value)
+        credential = self._issuer.credential(current_caller(), audience=self._audience)
+        metadata.add(CREDENTIAL_METADATA_KEY, _BEARER + credential)
         return await continuation(client_call_details._replace(metadata=metadata), request)
 
 
-def open_channel(addr: str, *, service: str) -> grpc.aio.Channel:
-    """A traced channel to a peer that carries the caller."""
+def open_channel(addr: str, *, issuer: CredentialIssuer, audience: str) -> grpc.aio.Channel:
+    """A traced channel to the peer ``audience`` whose calls carry ``issuer``'s credentials."""
     from opentelemetry.instrumentation.grpc import aio_client_interceptors
 
-    interceptors: list[Any] = [*aio_client_interceptors(), ClientCallerInterceptor(service)]
+    interceptors: list[Any] = [*aio_client_interceptors(), ClientCredentialInterceptor(issuer, audience=audience)]
     return grpc.aio.insecure_channel(
         addr,
         interceptors=interceptors,
@@ -156,7 +232,11 @@ def open_channel(addr: str, *, service: str) -> grpc.aio.Channel:
 
 
 async def invoke(method: Callable[..., Awaitable[R]], request: Message, *, timeout: float) -> R:
-    """Calls a stub method with a deadline; a failure is raised as the ``DomainError`` it carried."""
+    """Calls a stub method with a deadline; a failure is raised as the ``DomainError`` it carried.
+
+    Refuses (``CallInsideTransaction``) when the caller is inside a unit of work.
+    """
+    require_no_transaction(f"the RPC {getattr(method, '_method', method)!r}")
     try:
         return await method(request, timeout=timeout)
     except grpc.aio.AioRpcError as exc:
@@ -164,18 +244,18 @@ async def invoke(method: Callable[..., Awaitable[R]], request: Message, *, timeo
 
 
 class Peers:
-    """Lazily opened channels to the other services, by name."""
+    """Lazily opened channels to the other services, by name, signed as ``service`` with ``key``."""
 
-    def __init__(self, *, addr_of: Callable[[str], str], service: str, timeout: float) -> None:
+    def __init__(self, *, addr_of: Callable[[str], str], service: str, key: Ed25519PrivateKey, timeout: float) -> None:
         self._addr_of = addr_of
-        self._service = service
+        self._issuer = CredentialIssuer(service=service, key=key)
         self.timeout = timeout
         self._channels: dict[str, grpc.aio.Channel] = {}
 
     def channel(self, peer: str) -> grpc.aio.Channel:
         """The channel to ``peer`` (e.g. "payments")."""
         if peer not in self._channels:
-            self._channels[peer] = open_channel(self._addr_of(peer), service=self._service)
+            self._channels[peer] = open_channel(self._addr_of(peer), issuer=self._issuer, audience=peer)
         return self._channels[peer]
 
     async def close(self) -> None:

@@ -1,8 +1,9 @@
 """The one way a service process is put together and run.
 
-``ServiceKit`` wires the shared parts (settings, clock, database, outbox, bus, idempotency, peers);
-``serve`` runs a gRPC server with the standard health service, reflection and the dev clock,
-plus the outbox relay, the consumers and any sweepers, and shuts all of it down gracefully.
+``ServiceKit`` wires the shared parts (settings, clock, database, outbox, bus, idempotency, sagas,
+peers); ``serve`` runs a gRPC server with the standard health service, reflection, the dev clock
+and (in dev and test) the failpoints, plus the outbox relay, the consumers, the saga and
+retention sweepers and the service's own workers, and shuts all of it down gracefully.
 """
 
 from __future__ import annotations
@@ -13,35 +14,38 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from datetime import timedelta
+from typing import Any
 
 import grpc
-from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from callsheet.clock.v1 import clock_pb2, clock_pb2_grpc
+from callsheet.failpoints.v1 import failpoints_pb2, failpoints_pb2_grpc
+from callsheet_kit import failpoints
 from callsheet_kit.bus import Bus
 from callsheet_kit.clock import OffsetClock
 from callsheet_kit.consumer import EventConsumer
 from callsheet_kit.db import Database, make_engine
-from callsheet_kit.errors import failed_precondition
+from callsheet_kit.errors import dev_only, invalid_field
 from callsheet_kit.events import Outbox
 from callsheet_kit.idempotency import IdempotencyStore
 from callsheet_kit.relay import OutboxRelay
+from callsheet_kit.retention import RetentionPolicy, prune
 from callsheet_kit.rpc import Peers, ServerCallerInterceptor
+from callsheet_kit.saga import SagaRunner
 from callsheet_kit.settings import ServiceSettings
 from callsheet_kit.tables import KitTables
 from callsheet_kit.telemetry import configure_logging, instrument_engine, setup_tracing, shutdown_tracing
+from callsheet_kit.uow import KitParts
 
 log = logging.getLogger(__name__)
 
 Worker = Callable[[], Coroutine[Any, Any, None]]
-R = TypeVar("R", bound=Message)
 
 
 @dataclass
@@ -55,6 +59,7 @@ class ServiceKit:
     tables: KitTables
     outbox: Outbox
     idempotency: IdempotencyStore
+    sagas: SagaRunner
     bus: Bus
     peers: Peers
 
@@ -63,40 +68,38 @@ class ServiceKit:
         """Wires the kit for a service whose schema holds ``tables``."""
         clock = OffsetClock()
         engine = make_engine(settings.database_url, pool_size=settings.db_pool_size, application_name=name)
+        db = Database(engine)
         return cls(
             name=name,
             settings=settings,
             clock=clock,
-            db=Database(engine),
+            db=db,
             tables=tables,
             outbox=Outbox(tables=tables, source=name, prefix=settings.event_prefix, clock=clock),
             idempotency=IdempotencyStore(tables),
+            sagas=SagaRunner(db=db, tables=tables, clock=clock),
             bus=Bus(url=settings.nats_url, stream=settings.stream_name, prefix=settings.event_prefix, name=name),
-            peers=Peers(addr_of=settings.peer_addr, service=name, timeout=settings.rpc_timeout_seconds),
+            peers=Peers(
+                addr_of=settings.peer_addr, service=name, key=settings.service_key, timeout=settings.rpc_timeout_seconds
+            ),
         )
 
-    async def idempotent(
-        self,
-        *,
-        scope: str,
-        request: Message,
-        response_type: type[R],
-        execute: Callable[[AsyncSession], Awaitable[R]],
-        fingerprint: Message | None = None,
-    ) -> R:
-        """Runs a mutating use case in one transaction, once per ``request.request_id`` in ``scope``.
+    @property
+    def parts(self) -> KitParts:
+        """What every unit of work of this service shares."""
+        return KitParts(
+            db=self.db, outbox=self.outbox, idempotency=self.idempotency, clock=self.clock, sagas=self.sagas
+        )
 
-        ``fingerprint`` is what must match on a repeat (the request itself by default).
-        """
-        async with self.db.transaction() as session:
-            return await self.idempotency.run(
-                session,
-                scope=scope,
-                key=getattr(request, "request_id", ""),
-                request=fingerprint or request,
-                response_type=response_type,
-                execute=lambda: execute(session),
-            )
+    @property
+    def retention(self) -> RetentionPolicy:
+        """How long the kit's tables keep their rows, from the settings."""
+        settings = self.settings
+        return RetentionPolicy(
+            idempotency=timedelta(days=settings.retain_idempotency_days),
+            inbox=timedelta(days=settings.retain_inbox_days),
+            outbox=timedelta(days=settings.retain_outbox_days),
+        )
 
     async def load_clock(self) -> None:
         """Takes up the dev clock offset stored by an earlier ``advanceClock``."""
@@ -140,9 +143,43 @@ class ClockServicer(clock_pb2_grpc.ClockServiceServicer):
     ) -> clock_pb2.SetClockOffsetResponse:
         """Moves this service's clock forward (dev and test only)."""
         if not self._kit.settings.is_dev:
-            raise failed_precondition("DEV_ONLY", "the clock can only be moved in dev and test")
+            raise dev_only()
         await self._kit.store_clock(request.offset_seconds)
         return clock_pb2.SetClockOffsetResponse(now=self._now(), offset_seconds=self._kit.clock.offset_seconds)
+
+
+_FAILPOINT_ACTIONS = {
+    failpoints_pb2.FAILPOINT_ACTION_ERROR: failpoints.FailpointAction.ERROR,
+    failpoints_pb2.FAILPOINT_ACTION_CRASH: failpoints.FailpointAction.CRASH,
+}
+
+
+class FailpointServicer(failpoints_pb2_grpc.FailpointServiceServicer):
+    """Arms and disarms this service's failpoints (dev and test only)."""
+
+    def __init__(self, kit: ServiceKit) -> None:
+        self._kit = kit
+
+    async def ArmFailpoint(
+        self, request: failpoints_pb2.ArmFailpointRequest, context: object
+    ) -> failpoints_pb2.ArmFailpointResponse:
+        """Makes the next passes through a failpoint fail."""
+        if not self._kit.settings.is_dev:
+            raise dev_only()
+        action = _FAILPOINT_ACTIONS.get(request.action)
+        if not request.name or action is None:
+            raise invalid_field("name" if not request.name else "action", "is required")
+        failpoints.arm(request.name, action, max(request.times, 0))
+        return failpoints_pb2.ArmFailpointResponse()
+
+    async def DisarmFailpoint(
+        self, request: failpoints_pb2.DisarmFailpointRequest, context: object
+    ) -> failpoints_pb2.DisarmFailpointResponse:
+        """Disarms one failpoint, or all of them."""
+        if not self._kit.settings.is_dev:
+            raise dev_only()
+        failpoints.disarm(request.name)
+        return failpoints_pb2.DisarmFailpointResponse()
 
 
 @dataclass
@@ -156,26 +193,45 @@ class ServiceParts:
     on_stop: Sequence[Worker] = field(default_factory=list)
 
 
-def sweeper(
-    kit: ServiceKit, name: str, sweep: Callable[[AsyncSession], Awaitable[int]], *, interval: float = 1.0
-) -> Worker:
-    """A worker that runs ``sweep`` in a transaction every ``interval`` seconds, and at once again
-    while it finds work. Sweeps select with ``FOR UPDATE SKIP LOCKED`` so replicas share them."""
+def periodic(name: str, work: Callable[[], Awaitable[int]], *, interval: float = 1.0) -> Worker:
+    """A worker that runs ``work`` every ``interval`` seconds, and at once again while it finds some.
+
+    ``work`` returns how much it did. Sweeps select with ``FOR UPDATE SKIP LOCKED`` so replicas
+    share them; a failure is logged and the loop goes on.
+    """
 
     async def loop() -> None:
         while True:
             try:
-                async with kit.db.transaction() as session:
-                    done = await sweep(session)
+                done = await work()
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("sweeper %s failed", name)
+                log.exception("worker %s failed", name)
                 done = 0
             if not done:
                 await asyncio.sleep(interval)
 
     return loop
+
+
+def kit_workers(kit: ServiceKit) -> list[Worker]:
+    """The workers every service runs: the outbox relay, the saga sweeper and retention."""
+    settings = kit.settings
+    relay = OutboxRelay(db=kit.db, db_url=settings.database_url, tables=kit.tables, bus=kit.bus, clock=kit.clock)
+
+    async def prune_kit_tables() -> int:
+        async with kit.db.transaction() as session:
+            return await prune(session, kit.tables, now=kit.clock.now(), policy=kit.retention)
+
+    workers: list[Worker] = [
+        relay.run,
+        periodic("sagas", kit.sagas.sweep, interval=0.5),
+        periodic("retention", prune_kit_tables, interval=settings.retention_interval_seconds),
+    ]
+    if settings.is_dev:
+        workers.append(lambda: _refresh_clock(kit))
+    return workers
 
 
 async def _refresh_clock(kit: ServiceKit) -> None:
@@ -198,21 +254,24 @@ async def serve(kit: ServiceKit, parts: ServiceParts) -> None:
     await kit.load_clock()
     await kit.bus.connect()
 
-    server = grpc.aio.server(interceptors=[aio_server_interceptor(), ServerCallerInterceptor()])
+    callers = ServerCallerInterceptor(audience=kit.name, keyring=settings.trusted_service_keys)
+    server = grpc.aio.server(interceptors=[aio_server_interceptor(), callers])
     for register in parts.register:
         register(server)
     clock_pb2_grpc.add_ClockServiceServicer_to_server(ClockServicer(kit), server)
+    failpoints_pb2_grpc.add_FailpointServiceServicer_to_server(FailpointServicer(kit), server)
     health_servicer = health.aio.HealthServicer()  # type: ignore[attr-defined]
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    names = [*parts.service_names, clock_pb2.DESCRIPTOR.services_by_name["ClockService"].full_name]
+    names = [
+        *parts.service_names,
+        clock_pb2.DESCRIPTOR.services_by_name["ClockService"].full_name,
+        failpoints_pb2.DESCRIPTOR.services_by_name["FailpointService"].full_name,
+    ]
     reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
     port = server.add_insecure_port(settings.grpc_listen)
     await server.start()
 
-    relay = OutboxRelay(db=kit.db, db_url=settings.database_url, tables=kit.tables, bus=kit.bus)
-    workers: list[Worker] = [relay.run, *(c.run for c in parts.consumers), *parts.workers]
-    if settings.is_dev:
-        workers.append(lambda: _refresh_clock(kit))
+    workers: list[Worker] = [*kit_workers(kit), *(c.run for c in parts.consumers), *parts.workers]
     tasks = [asyncio.create_task(worker()) for worker in workers]
 
     for name in ["", *names]:

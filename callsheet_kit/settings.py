@@ -8,6 +8,8 @@ from typing import Self, TypeVar
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from callsheet_kit.keys import ServiceKeyring, ServicePrivateKey
+
 
 class Environment(StrEnum):
     """Where the system runs; ``dev`` enables the dev clock and dev data."""
@@ -39,6 +41,8 @@ class CommonSettings(BaseSettings):
     support_addr: str = Field("127.0.0.1:50054", alias="CALLSHEET_SUPPORT_ADDR")
     notify_addr: str = Field("127.0.0.1:50055", alias="CALLSHEET_NOTIFY_ADDR")
     rpc_timeout_seconds: float = Field(10.0, alias="CALLSHEET_RPC_TIMEOUT_SECONDS", gt=0)
+    # This process's own key: it signs the credential every outgoing call carries.
+    service_key: ServicePrivateKey = Field(alias="CALLSHEET_SERVICE_KEY")
 
     @property
     def is_dev(self) -> bool:
@@ -62,6 +66,12 @@ class ServiceSettings(CommonSettings):
     event_prefix: str = Field("callsheet", alias="CALLSHEET_EVENT_PREFIX", pattern=r"^[a-z0-9_]+$")
     db_pool_size: int = Field(10, alias="CALLSHEET_DB_POOL_SIZE", ge=1)
     shutdown_grace_seconds: float = Field(5.0, alias="CALLSHEET_SHUTDOWN_GRACE_SECONDS", ge=0)
+    retain_idempotency_days: float = Field(7.0, alias="CALLSHEET_RETAIN_IDEMPOTENCY_DAYS", gt=0)
+    retain_inbox_days: float = Field(3.0, alias="CALLSHEET_RETAIN_INBOX_DAYS", gt=0)
+    retain_outbox_days: float = Field(3.0, alias="CALLSHEET_RETAIN_OUTBOX_DAYS", gt=0)
+    retention_interval_seconds: float = Field(60.0, alias="CALLSHEET_RETENTION_INTERVAL_SECONDS", gt=0)
+    # The public keys of the services allowed to call this one; any other caller is refused.
+    trusted_service_keys: ServiceKeyring = Field(alias="CALLSHEET_SERVICE_KEYS", min_length=1)
 
     @model_validator(mode="after")
     def _async_driver(self) -> Self:

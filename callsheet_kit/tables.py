@@ -1,4 +1,9 @@
-"""The tables the kit keeps in every service's own schema: outbox, inbox, idempotency, clock."""
+"""The tables the kit keeps in every service's own schema.
+
+outbox and its per-subject counters, inbox and its per-subject positions, idempotency keys,
+sagas, and the dev clock. Every timestamp in them comes from the service clock (the dev clock
+moves them too); none has a database default, so a forgotten value fails instead of drifting.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     Table,
     Text,
-    func,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -34,7 +39,7 @@ class KitTables:
             Column("subject", Text, nullable=False),
             Column("envelope", LargeBinary, nullable=False),
             Column("headers", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
-            Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+            Column("created_at", DateTime(timezone=True), nullable=False),
             Column("published_at", DateTime(timezone=True)),
         )
         Index(
@@ -42,13 +47,34 @@ class KitTables:
             self.outbox.c.seq,
             postgresql_where=self.outbox.c.published_at.is_(None),
         )
+        Index(
+            "ix_outbox_published_at",
+            self.outbox.c.published_at,
+            postgresql_where=self.outbox.c.published_at.is_not(None),
+        )
+        # The last sequence number given to an event about each subject (see EventEnvelope.subject_seq).
+        self.outbox_subject = Table(
+            "outbox_subject",
+            metadata,
+            Column("subject", Text, primary_key=True),
+            Column("last_seq", BigInteger, nullable=False),
+        )
         self.inbox = Table(
             "inbox",
             metadata,
             Column("consumer", Text, nullable=False),
             Column("event_id", Text, nullable=False),
-            Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+            Column("processed_at", DateTime(timezone=True), nullable=False, index=True),
             PrimaryKeyConstraint("consumer", "event_id"),
+        )
+        # For consumers that keep per-subject order: the last subject_seq applied per subject.
+        self.inbox_subject = Table(
+            "inbox_subject",
+            metadata,
+            Column("consumer", Text, nullable=False),
+            Column("subject", Text, nullable=False),
+            Column("last_seq", BigInteger, nullable=False),
+            PrimaryKeyConstraint("consumer", "subject"),
         )
         self.idempotency = Table(
             "idempotency_key",
@@ -57,8 +83,34 @@ class KitTables:
             Column("key", Text, nullable=False),
             Column("request_hash", Text, nullable=False),
             Column("response", LargeBinary),
-            Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+            Column("created_at", DateTime(timezone=True), nullable=False, index=True),
             PrimaryKeyConstraint("scope", "key"),
+        )
+        self.saga = Table(
+            "saga",
+            metadata,
+            Column("saga_id", Text, primary_key=True),
+            Column("kind", Text, nullable=False),
+            Column("key", Text, nullable=False),
+            Column("subject", Text, nullable=False, index=True),
+            Column("status", Text, nullable=False),
+            Column("step", Text, nullable=False),
+            Column("data", JSONB, nullable=False),
+            Column("request_hash", Text, nullable=False),
+            Column("response", LargeBinary),
+            Column("attempts", Integer, nullable=False),
+            Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+            Column("lease_until", DateTime(timezone=True)),
+            Column("last_error", Text),
+            Column("deadline", DateTime(timezone=True), nullable=False),
+            Column("created_at", DateTime(timezone=True), nullable=False),
+            Column("updated_at", DateTime(timezone=True), nullable=False),
+            UniqueConstraint("kind", "key"),
+        )
+        Index(
+            "ix_saga_due",
+            self.saga.c.next_attempt_at,
+            postgresql_where=self.saga.c.status.in_(["running", "compensating"]),
         )
         self.dev_clock = Table(
             "dev_clock",

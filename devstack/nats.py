@@ -20,7 +20,7 @@ from pathlib import Path
 from types import TracebackType
 
 from devstack.lifecycle import log_tail, pdeathsig_prefix
-from devstack.ports import free_port
+from devstack.ports import PORT_RACE_ATTEMPTS, free_port, lost_port_race
 
 __all__ = ["EmbeddedNats", "nats_server_binary"]
 
@@ -62,6 +62,8 @@ class EmbeddedNats:
         self._store_dir = Path(store_dir).absolute()
         self._port = port if port is not None else free_port()
         self._monitor_port = monitor_port if monitor_port is not None else free_port()
+        # Ports picked here may be lost to another process before the first start binds them.
+        self._may_repick = port is None and monitor_port is None
         self._start_timeout = start_timeout
         self._log_path = self._store_dir.parent / f"{self._store_dir.name}.log"
         self._proc: subprocess.Popen[bytes] | None = None
@@ -102,7 +104,24 @@ class EmbeddedNats:
         return self._proc is not None and self._proc.poll() is None
 
     def start(self) -> None:
-        """Start the server and wait until JetStream reports healthy."""
+        """Start the server and wait until JetStream reports healthy.
+
+        On its first start, a server whose picked ports were taken meanwhile tries fresh ones;
+        later starts keep the ports, so clients reconnect to the same URL.
+        """
+        for attempt in range(1, PORT_RACE_ATTEMPTS + 1):
+            try:
+                self._start_once()
+            except RuntimeError as error:
+                if not (self._may_repick and lost_port_race(error) and attempt < PORT_RACE_ATTEMPTS):
+                    raise
+                _log.warning("nats-server lost its port to another process; trying fresh ports")
+                self._port, self._monitor_port = free_port(), free_port()
+                continue
+            self._may_repick = False
+            return
+
+    def _start_once(self) -> None:
         if self.running:
             return
         self._store_dir.mkdir(parents=True, exist_ok=True)

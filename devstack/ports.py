@@ -37,3 +37,17 @@ def wait_for_port(host: str, port: int, timeout: float = 10.0) -> None:
                 f"nothing accepted TCP connections on {host}:{port} within {timeout:.1f}s (last error: {last_error})"
             )
         time.sleep(0.05)
+
+
+def lost_port_race(error: BaseException) -> bool:
+    """True when a server failed to start because another process took its port first.
+
+    ``free_port`` leaves a window between picking a port and the server binding it. The embedded
+    servers and uvicorn say "address already in use", gRPC "failed to bind", in the startup
+    error (or the log tail it quotes).
+    """
+    text = str(error).lower()
+    return "address already in use" in text or "failed to bind" in text
+
+
+PORT_RACE_ATTEMPTS = 3

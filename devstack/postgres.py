@@ -44,12 +44,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 import psycopg
 
 from devstack.lifecycle import log_tail, pdeathsig_prefix
-from devstack.ports import free_port
+from devstack.ports import PORT_RACE_ATTEMPTS, free_port, lost_port_race
 
 __all__ = ["EmbeddedPostgres"]
 
@@ -78,9 +77,17 @@ class _Account:
     uid: int
     gid: int
 
-    def popen_kwargs(self) -> dict[str, Any]:
-        # extra_groups=[] drops root's supplementary groups as well.
-        return {"user": self.uid, "group": self.gid, "extra_groups": []}
+    def argv_prefix(self) -> list[str]:
+        """A command prefix that runs the command as this account, with no supplementary groups.
+
+        ``setpriv`` rather than Popen's ``user=``/``group=``: those make Python fork the whole
+        process, and a process running gRPC (the test suite) then runs gRPC's fork handlers in
+        the child, which crash now and then. A plain spawn runs no handlers.
+        """
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            raise RuntimeError("running PostgreSQL as root needs util-linux's setpriv to drop privileges")
+        return [setpriv, f"--reuid={self.uid}", f"--regid={self.gid}", "--clear-groups", "--"]
 
 
 @dataclass(frozen=True)
@@ -113,10 +120,10 @@ def _run(
     account: _Account | None,
     timeout: float,
 ) -> subprocess.CompletedProcess[str]:
-    extra = account.popen_kwargs() if account else {}
+    prefix = account.argv_prefix() if account else []
     # cwd="/" because the caller's cwd may not be readable by ``nobody``.
     return subprocess.run(
-        [os.fspath(a) for a in argv],
+        [*prefix, *(os.fspath(a) for a in argv)],
         cwd="/",
         env=_child_env(),
         stdin=subprocess.DEVNULL,
@@ -124,7 +131,6 @@ def _run(
         text=True,
         timeout=timeout,
         check=False,
-        **extra,
     )
 
 
@@ -269,6 +275,8 @@ class EmbeddedPostgres:
         """
         self._requested_dir = Path(data_dir).absolute()
         self._port = port if port is not None else free_port()
+        # A port picked here may be lost to another process before the first start binds it.
+        self._may_repick = port is None
         self._start_timeout = start_timeout
         self._account = _account()
         self._relocated = self._account is not None and not _traversable_by(self._requested_dir, self._account)
@@ -307,7 +315,23 @@ class EmbeddedPostgres:
         return self._proc is not None and self._proc.poll() is None
 
     def start(self) -> None:
-        """Initialise the cluster if needed, start the server and wait until it accepts connections."""
+        """Initialise the cluster if needed, start the server and wait until it accepts connections.
+
+        On its first start, a server whose picked port was taken meanwhile tries a fresh one.
+        """
+        for attempt in range(1, PORT_RACE_ATTEMPTS + 1):
+            try:
+                self._start_once()
+            except RuntimeError as error:
+                if not (self._may_repick and lost_port_race(error) and attempt < PORT_RACE_ATTEMPTS):
+                    raise
+                _log.warning("postgres lost its port to another process; trying a fresh one")
+                self._port = free_port()
+                continue
+            self._may_repick = False
+            return
+
+    def _start_once(self) -> None:
         if self.running:
             return
         install = _install_for(self._account)
@@ -316,7 +340,9 @@ class EmbeddedPostgres:
         if self._account:
             os.chown(self._socket_dir, self._account.uid, self._account.gid)
         settings = {**_SERVER_SETTINGS, "unix_socket_directories": str(self._socket_dir)}
+        # The account first: a change of user clears the parent-death signal set before it.
         argv: list[str] = [
+            *(self._account.argv_prefix() if self._account else []),
             *pdeathsig_prefix("INT"),
             str(install.exe("postgres")),
             "-D",
@@ -328,7 +354,6 @@ class EmbeddedPostgres:
             argv += ["-c", f"{key}={value}"]
         self._log_path.parent.mkdir(parents=True, exist_ok=True)
         with self._log_path.open("ab") as log:
-            extra = self._account.popen_kwargs() if self._account else {}
             self._proc = subprocess.Popen(
                 argv,
                 cwd="/",
@@ -336,7 +361,6 @@ class EmbeddedPostgres:
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                **extra,
             )
         atexit.register(self.stop)
         try:

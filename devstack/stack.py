@@ -3,7 +3,9 @@
 PostgreSQL and NATS are the ones named by ``DATABASE_URL`` / ``NATS_URL``, or embedded ones on
 free ports with their data under the state folder. The database is provisioned with a role per
 service, every schema is migrated as its owner, the dev data is seeded, and the five services,
-the gateway and (unless ``SMTP_HOST`` is set) the SMTP sink run as child processes.
+the gateway and (unless ``SMTP_HOST`` is set) the SMTP sink run as child processes. Each stack
+makes a fresh key set: every process signs its calls with its own key, and every service trusts
+the public keys of all the stack's processes.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from pathlib import Path
 
 import httpx
 
+from callsheet_kit.keys import ServiceKeySet, generate_key_set
 from callsheet_kit.provision import create_database, provision
 from devstack.nats import EmbeddedNats
-from devstack.ports import free_port, wait_for_port
+from devstack.ports import PORT_RACE_ATTEMPTS, free_port, lost_port_race, wait_for_port
 from devstack.postgres import EmbeddedPostgres
 
 SERVICES = ("orders", "cards", "payments", "support", "notify")
@@ -70,6 +73,7 @@ class Stack:
     gateway_port: int = 0
     jwt_secret: str = "dev-secret-change-me"
     extra_env: Mapping[str, str] = field(default_factory=dict)
+    keys: ServiceKeySet = field(default_factory=lambda: generate_key_set([*SERVICES, "gateway"]))
     postgres: EmbeddedPostgres | None = None
     nats: EmbeddedNats | None = None
     mail_http_url: str = ""
@@ -102,16 +106,27 @@ class Stack:
         return f"http://127.0.0.1:{self.ports['gateway']}"
 
     def start(self) -> None:
-        """Starts everything and waits until the gateway reports ready."""
+        """Starts everything and waits until the gateway reports ready.
+
+        Ports are picked free, then bound by the processes a moment later; if another process
+        took one meanwhile, everything started is stopped and started again on fresh ports.
+        """
         self.state_dir.mkdir(parents=True, exist_ok=True)
         (self.state_dir / "logs").mkdir(exist_ok=True)
-        try:
-            self._start_infrastructure()
-            self._provision()
-            self._start_services()
-        except BaseException:
-            self.stop()
-            raise
+        given = (self.admin_url, self.nats_url, self.smtp, self.mail_http_url)
+        for attempt in range(1, PORT_RACE_ATTEMPTS + 1):
+            try:
+                self._start_infrastructure()
+                self._provision()
+                self._start_services()
+                return
+            except BaseException as error:
+                self.stop()
+                if not (isinstance(error, Exception) and lost_port_race(error) and attempt < PORT_RACE_ATTEMPTS):
+                    raise
+                self.admin_url, self.nats_url, self.smtp, self.mail_http_url = given
+                self.postgres = self.nats = None
+                self.ports.clear()
 
     def _start_infrastructure(self) -> None:
         if self.admin_url is None:
@@ -199,6 +214,8 @@ class Stack:
                 "CALLSHEET_DATABASE_URL": self.service_urls[name],
                 "NATS_URL": self.nats_url,
                 "CALLSHEET_GRPC_LISTEN": f"127.0.0.1:{self.ports[name]}",
+                "CALLSHEET_SERVICE_KEY": self.keys.private_keys[name],
+                "CALLSHEET_SERVICE_KEYS": self.keys.keyring(),
             }
         )
         if name == "notify" and self.smtp is not None:
@@ -223,6 +240,7 @@ class Stack:
             self.start_service(name)
         gateway_env = self._common_env()
         gateway_env["GATEWAY_PORT"] = str(self.ports["gateway"])
+        gateway_env["CALLSHEET_SERVICE_KEY"] = self.keys.private_keys["gateway"]
         self._spawn("gateway", [sys.executable, "-m", "gateway"], gateway_env)
         self.wait_ready()
 

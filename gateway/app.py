@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,25 +10,31 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from callsheet_kit.telemetry import setup_tracing, shutdown_tracing
 from gateway import health, webhooks
-from gateway.auth import MIN_SECRET_BYTES
+from gateway.auth import TokenVerifier
 from gateway.backends import Backends
 from gateway.gql.endpoint import graphql_router
+from gateway.gql.limits import QueryLimits
 from gateway.gql.schema import build_schema
-from gateway.rest import routes
+from gateway.operation import v1_router
+from gateway.operations import OPERATIONS
+from gateway.request_bounds import Bounds, RequestBounds
 from gateway.rest.errors import install_error_handlers
 from gateway.settings import GatewaySettings
 
 SERVICE_NAME = "callsheet-gateway"
 
-log = logging.getLogger(__name__)
-
 
 def create_app(settings: GatewaySettings) -> FastAPI:
     """The gateway for ``settings``; channels open at start-up and close at shutdown."""
     setup_tracing(SERVICE_NAME, settings.traces_exporter)
-    if not settings.is_dev and len(settings.jwt_secret.encode()) < MIN_SECRET_BYTES:
-        log.warning("CALLSHEET_JWT_SECRET is shorter than %d bytes; HS256 tokens are weak", MIN_SECRET_BYTES)
     backends = Backends(settings)
+    tokens = TokenVerifier(settings.jwt_secret, leeway=settings.jwt_leeway_seconds)
+    limits = QueryLimits(
+        max_tokens=settings.max_query_tokens,
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_query_aliases,
+        max_cost=settings.max_query_cost,
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -47,10 +52,25 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.backends = backends
-    app.state.jwt_secret = settings.jwt_secret
+    app.state.tokens = tokens
     install_error_handlers(app)
-    app.include_router(graphql_router(schema=build_schema(), backends=backends, secret=settings.jwt_secret))
-    app.include_router(routes.router)
+    app.add_middleware(
+        RequestBounds,
+        bounds=Bounds(
+            timeout_seconds=settings.request_timeout_seconds,
+            max_body_bytes=settings.max_body_bytes,
+            max_body_depth=settings.max_body_depth,
+        ),
+    )
+    app.include_router(
+        graphql_router(
+            schema=build_schema(),
+            backends=backends,
+            tokens=tokens,
+            limits=limits,
+        )
+    )
+    app.include_router(v1_router(OPERATIONS))
     app.include_router(health.router)
     app.include_router(webhooks.router)
     # The request span becomes the parent of every gRPC client span the request causes.

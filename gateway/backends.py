@@ -1,24 +1,27 @@
 """The services behind the gateway, as typed gRPC stubs on the kit's channels.
 
-The channels come from ``callsheet_kit.rpc.Peers``: they carry the current caller in metadata
-and trace every call as a child of the gateway's request span.
+The channels come from ``callsheet_kit.rpc.Peers``: every call carries a credential signed with
+the gateway's own key that names the current caller, and is traced as a child of the gateway's
+request span.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from google.protobuf.message import Message
 from grpc_health.v1 import health_pb2_grpc
 
 from callsheet.clock.v1 import clock_pb2_grpc
 from callsheet.notify.v1 import notify_pb2_grpc
 from callsheet.orders.v1 import orders_pb2_grpc
 from callsheet.payments.v1 import payments_pb2_grpc
-from callsheet_kit.rpc import Peers
+from callsheet_kit.rpc import Peers, invoke
 from gateway.settings import GatewaySettings
 
 S = TypeVar("S")
+R = TypeVar("R", bound=Message)
 
 SERVICES: tuple[str, ...] = ("orders", "cards", "payments", "support", "notify")
 
@@ -29,7 +32,12 @@ class Backends:
     def __init__(self, settings: GatewaySettings) -> None:
         self.settings = settings
         self.timeout = settings.rpc_timeout_seconds
-        self.peers = Peers(addr_of=settings.peer_addr, service="gateway", timeout=settings.rpc_timeout_seconds)
+        self.peers = Peers(
+            addr_of=settings.peer_addr,
+            service="gateway",
+            key=settings.service_key,
+            timeout=settings.rpc_timeout_seconds,
+        )
         self._stubs: dict[tuple[str, str], Any] = {}
 
     def open(self) -> None:
@@ -41,6 +49,10 @@ class Backends:
         """Closes every channel."""
         self._stubs.clear()
         await self.peers.close()
+
+    async def call(self, method: Callable[..., Awaitable[R]], request: Message) -> R:
+        """Calls a stub method under the gateway's deadline; a failure is raised as the ``DomainError`` it carried."""
+        return await invoke(method, request, timeout=self.timeout)
 
     def _stub(self, service: str, kind: Callable[[Any], S]) -> S:
         key = (service, getattr(kind, "__name__", repr(kind)))

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from callsheet_kit.errors import DomainError, ErrorCode, FieldViolation
+from callsheet_kit.errors import CommonReason, DomainError, ErrorCode, FieldViolation
 
 HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.UNAUTHENTICATED: 401,
@@ -25,7 +25,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.INTERNAL: 500,
 }
 
-NOT_AVAILABLE = "NOT_AVAILABLE"
+NOT_AVAILABLE = CommonReason.NOT_AVAILABLE.value
 
 # Proto fields whose API name is not simply their camelCase form.
 _RENAMED: dict[str, str] = {
@@ -68,34 +68,35 @@ def api_violations(violations: Sequence[FieldViolation], *, prefix: str = "") ->
     return [{"field": api_field(v.field, prefix=prefix), "description": v.description} for v in violations]
 
 
-def error_fields(error: DomainError, *, field_prefix: str = "") -> dict[str, Any]:
-    """The machine-readable part of an error: code, reason, and violations or currentVersion."""
+def public_error(error: DomainError, *, field_prefix: str = "") -> tuple[str, dict[str, Any]]:
+    """What a client sees of an error: its message, and its code, reason and violations or currentVersion.
+
+    Fields are named the API's way throughout (``field_prefix`` is GraphQL's ``input``); transport
+    and internal details stay in the logs.
+    """
     fields: dict[str, Any] = {"code": error.code.value, "reason": error.reason or error.code.value}
-    if error.code is ErrorCode.INVALID_ARGUMENT:
-        fields["violations"] = api_violations(error.violations, prefix=field_prefix)
-    if error.code is ErrorCode.CONFLICT:
+    message = error.message
+    if error.code is ErrorCode.UNAVAILABLE and fields["reason"] == ErrorCode.UNAVAILABLE.value:
+        # A transport failure: its details (addresses, gRPC states) are for the logs.
+        message = "a service the gateway depends on is unavailable; try again"
+    elif error.code is ErrorCode.INTERNAL:
+        message = "internal error"
+    elif error.code is ErrorCode.INVALID_ARGUMENT:
+        violations = api_violations(error.violations, prefix=field_prefix)
+        fields["violations"] = violations
+        if violations:
+            # Services word the message with their own field names; the violations say it the API's way.
+            message = "invalid input: " + "; ".join(f"{v['field']} {v['description']}" for v in violations)
+    elif error.code is ErrorCode.CONFLICT:
         current = error.metadata.get("currentVersion", "")
         if current.lstrip("-").isdigit():
             fields["currentVersion"] = int(current)
-    return fields
-
-
-def public_message(error: DomainError) -> str:
-    """The message a client sees: transport and internal details stay in the logs."""
-    if error.code is ErrorCode.UNAVAILABLE:
-        return "a service the gateway depends on is unavailable; try again"
-    if error.code is ErrorCode.INTERNAL:
-        return "internal error"
-    return error.message
+    return message, fields
 
 
 def not_available(capability: str) -> DomainError:
     """The error of an operation whose capability is not deployed yet."""
-    return DomainError(
-        ErrorCode.FAILED_PRECONDITION,
-        f"the {capability} capability is not deployed yet",
-        reason=NOT_AVAILABLE,
-    )
+    return CommonReason.NOT_AVAILABLE.error(f"the {capability} capability is not deployed yet")
 
 
 def internal_error() -> DomainError:

@@ -1,1 +1,4 @@
-"""The GraphQL face of the gateway: the contract schema, its resolvers and its error format."""
+"""The GraphQL face of the gateway: the schema, its scalars, the endpoint and the error format.
+
+Resolvers live with their operations in ``gateway.operations``.
+"""

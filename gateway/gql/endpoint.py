@@ -1,4 +1,4 @@
-"""POST /graphql: authenticate, make the caller current, execute, format errors."""
+"""POST /graphql: authenticate, make the caller current, parse within limits, execute, format errors."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ from typing import Any
 from ariadne import graphql
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from graphql import GraphQLSchema
+from graphql import DocumentNode, GraphQLSchema
 
 from callsheet_kit.errors import DomainError, invalid_field
-from gateway.auth import acting_as, caller_from_authorization
+from callsheet_kit.identity import acting_as
+from gateway.auth import TokenVerifier
 from gateway.backends import Backends
-from gateway.errors import error_fields
-from gateway.gql.errors import format_error
+from gateway.gql.documents import DocumentCache
+from gateway.gql.errors import error_response, format_error
+from gateway.gql.limits import QueryLimits, parse_within_limits
 
 # Ariadne logs every error, the expected ones (NOT_FOUND, bad input) included; the formatter
 # logs the unexpected ones itself, so Ariadne's copy goes nowhere.
@@ -24,28 +26,38 @@ _ariadne_log.addHandler(logging.NullHandler())
 _ariadne_log.propagate = False
 
 
-def graphql_router(*, schema: GraphQLSchema, backends: Backends, secret: str) -> APIRouter:
-    """The router serving the schema at POST /graphql."""
+def graphql_router(
+    *, schema: GraphQLSchema, backends: Backends, tokens: TokenVerifier, limits: QueryLimits
+) -> APIRouter:
+    """The router serving the schema at POST /graphql, refusing documents beyond ``limits``."""
     router = APIRouter()
+    documents = DocumentCache()
+
+    def parse_query(_context: Any, data: dict[str, Any]) -> DocumentNode:
+        # Ariadne has checked the shape of ``data``; a document past a limit is refused before
+        # validation, which costs far more than measuring it.
+        return parse_within_limits(schema, data["query"], data.get("variables") or {}, limits, documents)
 
     @router.post("/graphql", tags=["graphql"], summary="Execute a GraphQL operation")
     async def execute_graphql(request: Request) -> JSONResponse:
         """Runs one GraphQL operation for the caller named by the bearer token."""
         try:
-            caller = caller_from_authorization(request.headers.get("authorization"), secret=secret)
+            caller = tokens.caller(request.headers.get("authorization"))
         except DomainError as error:
-            return _errors(error)
+            return error_response(error)
         try:
-            data = await request.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
+            data = json.loads(await request.body())
+        except (ValueError, RecursionError):
             data = None
         if not isinstance(data, dict):
-            return _errors(invalid_field("query", "the body must be a JSON object with a query"))
+            return error_response(invalid_field("query", "the body must be a JSON object with a query"))
         with acting_as(caller):
             _, result = await graphql(
                 schema,
                 data,
                 context_value={"request": request, "backends": backends},
+                query_parser=parse_query,
+                query_validator=documents.validate,
                 error_formatter=format_error,
                 logger=_ariadne_log,
                 debug=False,
@@ -53,8 +65,3 @@ def graphql_router(*, schema: GraphQLSchema, backends: Backends, secret: str) ->
         return JSONResponse(result)
 
     return router
-
-
-def _errors(error: DomainError) -> JSONResponse:
-    body: dict[str, Any] = {"data": None, "errors": [{"message": error.message, "extensions": error_fields(error)}]}
-    return JSONResponse(body)

@@ -1,8 +1,10 @@
 """GraphQL errors in the contract's shape: ``extensions.code`` and friends on every error.
 
-Three kinds reach the formatter: a ``DomainError`` raised by a resolver (mapped by
-``gateway.errors``), a request the schema rejects (a bad document, variable or literal:
-INVALID_ARGUMENT naming the offending input path), and anything else (INTERNAL, logged here).
+Three kinds reach the formatter: a ``DomainError`` raised by a resolver or by the document's
+limits (mapped by ``gateway.errors``), a request the schema rejects (a bad document, variable or
+literal: INVALID_ARGUMENT naming the offending input path), and anything else (INTERNAL, logged
+here). A request refused before GraphQL runs (no token, no body) gets the same shape from
+``error_response``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from fastapi.responses import JSONResponse
 from graphql import GraphQLError, GraphQLSyntaxError, parse
 from graphql.language import (
     ArgumentNode,
@@ -25,7 +28,8 @@ from graphql.language import (
 )
 
 from callsheet_kit.errors import DomainError, ErrorCode
-from gateway.errors import error_fields, internal_error, public_message
+from gateway.errors import internal_error, public_error
+from gateway.gql.limits import INVALID_QUERY, QUERY_FIELD
 
 log = logging.getLogger(__name__)
 
@@ -46,16 +50,25 @@ def format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
     if isinstance(original, DomainError):
         if original.code in (ErrorCode.UNAVAILABLE, ErrorCode.INTERNAL):
             log.warning("%s failed: %s", ".".join(str(p) for p in error.path or ()), original)
-        formatted["message"] = public_message(original)
-        formatted["extensions"] = error_fields(original, field_prefix=_input_prefix(error))
+        formatted["message"], formatted["extensions"] = public_error(original, field_prefix=_input_prefix(error))
     elif error.path is None and (original is None or isinstance(original, ValueError | TypeError)):
         # No resolver ran yet: the schema rejected the document, a variable or a literal.
         formatted["extensions"] = request_error_fields(error)
     else:
         log.error("unexpected error in %s", ".".join(str(p) for p in error.path or ()), exc_info=original or error)
-        formatted["message"] = internal_error().message
-        formatted["extensions"] = error_fields(internal_error())
+        formatted["message"], formatted["extensions"] = public_error(internal_error())
     return formatted
+
+
+def error_response(error: DomainError) -> JSONResponse:
+    """The GraphQL response of a request refused before execution: no data, one error.
+
+    Like every GraphQL response of this gateway, it is a 200: the error is in the body.
+    """
+    if error.code in (ErrorCode.UNAVAILABLE, ErrorCode.INTERNAL):
+        log.warning("request failed: %s", error)
+    message, extensions = public_error(error)
+    return JSONResponse({"data": None, "errors": [{"message": message, "extensions": extensions}]})
 
 
 def request_error_fields(error: GraphQLError) -> dict[str, Any]:
@@ -63,7 +76,7 @@ def request_error_fields(error: GraphQLError) -> dict[str, Any]:
     field = _input_path(error)
     return {
         "code": ErrorCode.INVALID_ARGUMENT.value,
-        "reason": "INVALID_ARGUMENT" if field != "query" else "INVALID_QUERY",
+        "reason": "INVALID_ARGUMENT" if field != QUERY_FIELD else INVALID_QUERY,
         "violations": [{"field": field, "description": _description(error)}],
     }
 
@@ -100,7 +113,7 @@ def _description(error: GraphQLError) -> str:
 
 def _input_path(error: GraphQLError) -> str:
     if isinstance(error, GraphQLSyntaxError) or error.source is None:
-        return "query"
+        return QUERY_FIELD
     path: Path | None = None
     node = error.nodes[0] if error.nodes else None
     variable = _VARIABLE_ERROR.match(error.message)
@@ -113,7 +126,7 @@ def _input_path(error: GraphQLError) -> str:
         if required:
             path = [required["name"]]
     if path is None:
-        return "query"
+        return QUERY_FIELD
     named = _NAMED_FIELD.search(error.message)
     if named:
         path = [*path, named["field"]]

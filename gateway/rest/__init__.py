@@ -1,1 +1,1 @@
-"""The REST face of the gateway under /v1: the same operations as GraphQL, as JSON resources."""
+"""The REST face of the gateway under /v1: its error envelope; the routes live with their operations."""

@@ -2,44 +2,88 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
 
 from callsheet.orders.v1 import orders_pb2, orders_pb2_grpc
+from callsheet.payments.v1 import events_pb2 as payment_events
 from callsheet_kit.consumer import EventConsumer
-from callsheet_kit.service import ServiceKit, ServiceParts, sweeper
+from callsheet_kit.service import ServiceKit, ServiceParts, periodic
+from services.orders.adapters.payments import GrpcPayments
+from services.orders.adapters.repositories import SqlOrdersUnitOfWork
 from services.orders.adapters.tables import kit_tables
-from services.orders.application.orders import Orders
-from services.orders.entrypoints.grpc_api import OrdersServicer
+from services.orders.adapters.wire import encode_order
+from services.orders.usecases.cancel_order import SettleCancellation
+from services.orders.usecases.checkout import CheckoutDeps, CheckoutFlow
+from services.orders.usecases.confirm_order import CapturePayment
+from services.orders.usecases.record_payment_event import record_payment_event
+from services.orders.usecases.start_due_orders import start_due_orders
 
 NAME = "orders"
 MIGRATIONS = Path(__file__).parent / "migrations"
 TABLES = kit_tables
+# Every money movement lands on its order's timeline.
+PAYMENT_EVENTS = (
+    payment_events.PaymentAuthorized,
+    payment_events.PaymentCaptured,
+    payment_events.PaymentVoided,
+    payment_events.PaymentRefunded,
+)
+
+
+@dataclass(frozen=True)
+class Orders:
+    """The wired service: what its entrypoints hand to the use cases."""
+
+    kit: ServiceKit
+    checkout: CheckoutDeps
+
+    def uow(self) -> SqlOrdersUnitOfWork:
+        """A new unit of work."""
+        return SqlOrdersUnitOfWork(self.kit.parts)
+
+
+def wire(kit: ServiceKit) -> Orders:
+    """Builds orders over the kit, registering its sagas."""
+    payments = GrpcPayments(kit.peers)
+
+    def uow() -> SqlOrdersUnitOfWork:
+        return SqlOrdersUnitOfWork(kit.parts)
+
+    kit.sagas.register(
+        CheckoutFlow(
+            uow=uow, payments=payments, respond=lambda order: orders_pb2.CheckoutResponse(order=encode_order(order))
+        )
+    )
+    kit.sagas.register(CapturePayment(payments))
+    kit.sagas.register(SettleCancellation(payments))
+    return Orders(kit=kit, checkout=CheckoutDeps(uow=uow, payments=payments, sagas=kit.sagas))
 
 
 def build_parts(kit: ServiceKit) -> ServiceParts:
     """The servicer, the payment-event consumer and the start sweeper of orders."""
-    orders = Orders(kit)
-    servicer = OrdersServicer(kit, orders)
+    from services.orders.entrypoints.grpc_api import OrdersServicer
+
+    orders = wire(kit)
+    servicer = OrdersServicer(orders)
 
     def register(server: grpc.aio.Server) -> None:
         orders_pb2_grpc.add_OrdersServiceServicer_to_server(servicer, server)
 
-    payment_events = EventConsumer(
+    payment_timeline = EventConsumer(
         name="orders-timeline",
-        db=kit.db,
+        uow=orders.uow,
         tables=kit.tables,
         bus=kit.bus,
         source="payments",
-        handlers={
-            event_type: orders.record_payment_event
-            for event_type in ("payment.authorized", "payment.captured", "payment.voided", "payment.refunded")
-        },
+        handlers=dict.fromkeys(PAYMENT_EVENTS, record_payment_event),
+        ordered=True,
     )
     return ServiceParts(
         register=[register],
         service_names=[orders_pb2.DESCRIPTOR.services_by_name["OrdersService"].full_name],
-        consumers=[payment_events],
-        workers=[sweeper(kit, "start-due-orders", orders.start_due)],
+        consumers=[payment_timeline],
+        workers=[periodic("start-due-orders", lambda: start_due_orders(orders.uow))],
     )

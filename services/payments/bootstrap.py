@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
@@ -9,22 +10,47 @@ import grpc
 from callsheet.payments.v1 import payments_pb2, payments_pb2_grpc
 from callsheet_kit.service import ServiceKit, ServiceParts
 from callsheet_kit.settings import load
-from services.payments.adapters.provider import SimulatedStripe
+from services.payments.adapters.orders import GrpcOrders
+from services.payments.adapters.provider import OutsideTransactions, SimulatedStripe
+from services.payments.adapters.repositories import SqlPaymentsUnitOfWork
 from services.payments.adapters.tables import kit_tables
-from services.payments.application.payments import Payments
 from services.payments.config import PaymentsSettings
-from services.payments.entrypoints.grpc_api import PaymentsServicer
+from services.payments.usecases.ports import PaymentsDeps
 
 NAME = "payments"
 MIGRATIONS = Path(__file__).parent / "migrations"
 TABLES = kit_tables
 
 
+@dataclass(frozen=True)
+class Payments:
+    """The wired service: what its entrypoints hand to the use cases."""
+
+    kit: ServiceKit
+    deps: PaymentsDeps
+
+    def uow(self) -> SqlPaymentsUnitOfWork:
+        """A new unit of work."""
+        return SqlPaymentsUnitOfWork(self.kit.parts)
+
+
+def wire(kit: ServiceKit, settings: PaymentsSettings) -> Payments:
+    """Builds payments over the kit, with the Stripe test-mode simulator as its card processor."""
+
+    def uow() -> SqlPaymentsUnitOfWork:
+        return SqlPaymentsUnitOfWork(kit.parts)
+
+    deps = PaymentsDeps(
+        uow=uow, provider=OutsideTransactions(SimulatedStripe()), orders=GrpcOrders(kit.peers), settings=settings
+    )
+    return Payments(kit=kit, deps=deps)
+
+
 def build_parts(kit: ServiceKit) -> ServiceParts:
-    """The servicers and workers of payments."""
-    settings = load(PaymentsSettings)
-    payments = Payments(kit, settings, SimulatedStripe())
-    servicer = PaymentsServicer(kit, payments)
+    """The servicer of payments."""
+    from services.payments.entrypoints.grpc_api import PaymentsServicer
+
+    servicer = PaymentsServicer(wire(kit, load(PaymentsSettings)))
 
     def register(server: grpc.aio.Server) -> None:
         payments_pb2_grpc.add_PaymentsServiceServicer_to_server(servicer, server)

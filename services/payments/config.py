@@ -27,3 +27,5 @@ class PaymentsSettings(ServiceSettings):
         default_factory=lambda: dict(DEFAULT_TAX_RATES_BPS), alias="CALLSHEET_TAX_RATES_BPS"
     )
     quote_ttl_seconds: int = Field(1800, alias="CALLSHEET_QUOTE_TTL_SECONDS", gt=0)
+    # How far ahead a booking may start.
+    booking_horizon_days: int = Field(730, alias="CALLSHEET_BOOKING_HORIZON_DAYS", gt=0)

@@ -24,6 +24,12 @@ async def seed_dev(kit: ServiceKit) -> None:
             )
             await session.execute(
                 insert(ProviderConnect)
-                .values(user_id=provider_id, stripe_acct=f"acct_dev_{provider_id}", status="active", requirements={})
+                .values(
+                    user_id=provider_id,
+                    stripe_acct=f"acct_dev_{provider_id}",
+                    status="active",
+                    requirements={},
+                    updated_at=kit.clock.now(),
+                )
                 .on_conflict_do_nothing()
             )

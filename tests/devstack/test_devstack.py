@@ -261,3 +261,39 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"
+
+
+def _taken_then_free(taken: int) -> Iterator[int]:
+    """Port picks: a port another process holds, then free ones."""
+    yield taken
+    yield taken
+    while True:
+        yield free_port()
+
+
+def test_embedded_servers_that_lose_their_picked_port_start_on_fresh_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    import devstack.nats
+    import devstack.postgres
+
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        taken = squatter.getsockname()[1]
+        picks = _taken_then_free(taken)
+        monkeypatch.setattr(devstack.nats, "free_port", lambda: next(picks))
+        with EmbeddedNats(tmp_path / "nats") as server:
+            assert server.running and server.port != taken
+        picks = _taken_then_free(taken)
+        monkeypatch.setattr(devstack.postgres, "free_port", lambda: next(picks))
+        postgres = EmbeddedPostgres(tmp_path / "pg")
+        try:
+            postgres.start()
+            assert postgres.port != taken
+            with psycopg.connect(postgres.url) as conn:
+                assert conn.execute("SELECT 1").fetchone() == (1,)
+        finally:
+            postgres.purge()

@@ -10,18 +10,18 @@ from gateway_stack import Recorded, Stack, bearer, running_gateway, settings_for
 
 
 @pytest_asyncio.fixture(scope="session")
-async def fake_services() -> AsyncIterator[tuple[int, Recorded]]:
-    """The fake services, shared by every test."""
-    server, port, recorded = await start_fake_services()
-    yield port, recorded
-    await server.stop(0)
+async def fake_services() -> AsyncIterator[tuple[dict[str, int], Recorded]]:
+    """The fake services (their ports by name, and what they saw), shared by every test."""
+    fakes = await start_fake_services()
+    yield fakes.ports, fakes.recorded
+    await fakes.stop()
 
 
 @pytest_asyncio.fixture
-async def stack(fake_services: tuple[int, Recorded]) -> AsyncIterator[Stack]:
+async def stack(fake_services: tuple[dict[str, int], Recorded]) -> AsyncIterator[Stack]:
     """A gateway in front of the fake services."""
-    port, recorded = fake_services
-    async with running_gateway(settings_for(port), recorded) as running:
+    ports, recorded = fake_services
+    async with running_gateway(settings_for(ports), recorded) as running:
         yield running
 
 

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from gateway_stack import CURRENT_VERSION, ORDER_ID, Stack, bearer
+from gateway_stack import CURRENT_VERSION, ORDER_ID, PAID_ORDER_ID, VOIDED_ORDER_ID, Stack, bearer, quote_input
+
+from callsheet_kit.identity import Caller
 
 ORDER_FIELDS = """
   id state version buyerId providerId roleCode startUtc endUtc timezone location priceSnapshot policySnapshot
@@ -38,15 +40,19 @@ async def test_order_maps_every_field_of_the_service_order(stack: Stack) -> None
 
 
 @pytest.mark.asyncio
-async def test_the_callers_user_id_reaches_the_service_in_metadata(stack: Stack, auth: Callable[..., Any]) -> None:
+async def test_the_caller_reaches_the_service_in_the_gateways_signed_credential(
+    stack: Stack, auth: Callable[..., Any]
+) -> None:
     await stack.graphql(f'{{ order(id: "{ORDER_ID}") {{ id }} }}', headers=auth("u_provider_1", ["admin"]))
     await stack.client.get(f"/v1/orders/{ORDER_ID}", headers=auth("u_buyer_2"))
-    graphql_call, rest_call = stack.recorded.metadata["GetOrder"][-2:]
-    assert graphql_call["x-callsheet-user"] == "u_provider_1"
-    assert graphql_call["x-callsheet-roles"] == "admin"
-    assert graphql_call["x-callsheet-service"] == "gateway"
-    assert rest_call["x-callsheet-user"] == "u_buyer_2"
+    graphql_call, rest_call = stack.recorded.verified["GetOrder"][-2:]
+    assert graphql_call == Caller(user_id="u_provider_1", roles=frozenset({"admin"}), service="gateway")
+    assert rest_call == Caller(user_id="u_buyer_2", service="gateway")
     assert stack.recorded.callers["GetOrder"][-2:] == ["u_provider_1", "u_buyer_2"]
+    # Nothing the services could be fooled by travels as plain metadata any more.
+    wire = stack.recorded.metadata["GetOrder"][-1]
+    assert not [key for key in wire if key.startswith("x-callsheet-")]
+    assert wire["authorization"].startswith("Bearer ")
 
 
 @pytest.mark.asyncio
@@ -92,7 +98,7 @@ async def test_create_quote_maps_price_and_policy(stack: Stack) -> None:
     query = """mutation($input: CreateQuoteInput!) { createQuote(input: $input) {
         id subtotal { amountCents currency } platformFee { amountCents } total { amountCents } policySnapshot expiresAt
     } }"""
-    body = await stack.graphql(query, {"input": _quote_input()})
+    body = await stack.graphql(query, {"input": quote_input()})
     assert "errors" not in body, body
     quote = body["data"]["createQuote"]
     assert quote["subtotal"] == {"amountCents": 30000, "currency": "USD"}
@@ -112,13 +118,13 @@ async def test_create_quote_maps_price_and_policy(stack: Stack) -> None:
 async def test_service_violations_name_the_graphql_input_path(stack: Stack) -> None:
     body = await stack.graphql(
         "mutation($input: CreateQuoteInput!) { createQuote(input: $input) { id } }",
-        {"input": _quote_input(endUtc="2030-05-01T09:00:00Z")},
+        {"input": quote_input(endUtc="2030-05-01T09:00:00Z")},
     )
     [error] = body["errors"]
     assert error["extensions"]["code"] == "INVALID_ARGUMENT"
     assert error["extensions"]["violations"] == [{"field": "input.endUtc", "description": "must be after start_utc"}]
 
-    response = await stack.client.post("/v1/quotes", json=_quote_input(endUtc="2030-05-01T09:00:00Z"), headers=_buyer())
+    response = await stack.client.post("/v1/quotes", json=quote_input(endUtc="2030-05-01T09:00:00Z"), headers=_buyer())
     assert response.status_code == 400
     assert response.json()["error"]["violations"] == [{"field": "endUtc", "description": "must be after start_utc"}]
 
@@ -165,7 +171,7 @@ async def test_advance_clock_is_for_admins_and_moves_every_service(stack: Stack,
 
     invalid = await stack.graphql(mutation, {"s": 0}, headers=auth("u_admin", ["admin"]))
     assert invalid["errors"][0]["extensions"]["violations"] == [
-        {"field": "seconds", "description": "must be greater than 0"}
+        {"field": "seconds", "description": "must be between 1 and 2147483647"}
     ]
 
     before = stack.recorded.clock_offsets.get("offset", 0)
@@ -177,18 +183,6 @@ async def test_advance_clock_is_for_admins_and_moves_every_service(stack: Stack,
 
 def _buyer() -> dict[str, str]:
     return bearer("u_buyer_1")
-
-
-def _quote_input(**overrides: Any) -> dict[str, Any]:
-    return {
-        "providerId": "u_provider_1",
-        "roleCode": "photographer",
-        "startUtc": "2030-05-01T12:00:00+02:00",
-        "endUtc": "2030-05-01T12:00:00Z",
-        "timezone": "Europe/Berlin",
-        "location": {"city": "Berlin"},
-        **overrides,
-    }
 
 
 @pytest.mark.asyncio
@@ -216,3 +210,27 @@ async def test_null_clears_quiet_hours_and_absent_fields_stay(stack: Stack) -> N
     assert (sent.quiet_hours_start, sent.quiet_hours_end) == ("22:00", "")
     assert sent.HasField("quiet_hours_end") and not sent.HasField("email")
     assert response.json()["quietHoursStart"] == "22:00"
+
+
+@pytest.mark.asyncio
+async def test_a_voided_payment_says_so_and_what_it_released(stack: Stack) -> None:
+    # Regression (issue 6, finding 7): after a void, authorized still showed the total, with no sign of the void.
+    query = """query($id: ID!) { order(id: $id) { payment {
+        status authorized { amountCents } voided { amountCents currency } captured { amountCents } } } }"""
+    voided = await stack.graphql(query, {"id": VOIDED_ORDER_ID})
+    assert voided["data"]["order"]["payment"] == {
+        "status": "VOIDED",
+        "authorized": {"amountCents": 33000},
+        "voided": {"amountCents": 33000, "currency": "USD"},
+        "captured": {"amountCents": 0},
+    }
+    paid = await stack.graphql(query, {"id": PAID_ORDER_ID})
+    assert paid["data"]["order"]["payment"]["status"] == "PARTIALLY_REFUNDED"
+    assert paid["data"]["order"]["payment"]["voided"] == {"amountCents": 0, "currency": "USD"}
+
+    response = await stack.client.get(f"/v1/orders/{VOIDED_ORDER_ID}/payment", headers=_buyer())
+    assert response.status_code == 200, response.text
+    assert (response.json()["status"], response.json()["voided"]) == (
+        "VOIDED",
+        {"amountCents": 33000, "currency": "USD"},
+    )

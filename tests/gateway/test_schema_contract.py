@@ -16,9 +16,9 @@ from graphql import (
     find_breaking_changes,
 )
 
-from gateway.convert import ORDER_STATES
 from gateway.gql.schema import CONTRACT_SDL
 from gateway.gql.schema import build_schema as build_served_schema
+from gateway.shapes import ORDER_STATES
 
 SHARED_CONTRACT = Path(__file__).resolve().parents[2].parent / "shared" / "contract" / "schema.graphql"
 CONTRACTS = [CONTRACT_SDL, *([SHARED_CONTRACT] if SHARED_CONTRACT.exists() else [])]

@@ -11,6 +11,8 @@ import pytest
 from otlp_collector import Collector
 from system_client import CANCEL, CHECKOUT, CONFIRM, ORDER, QUOTE, GraphQLError, System, fresh_slot, quote_input
 
+from devstack.tokens import mint
+
 BUYER, PROVIDER, STRANGER = "u_buyer_1", "u_provider_1", "u_buyer_2"
 
 
@@ -92,6 +94,19 @@ def test_one_idempotency_key_sent_many_times_at_once_makes_one_order(system: Sys
     assert mismatch.value.code == "IDEMPOTENCY_MISMATCH"
 
 
+def test_a_quote_retried_with_its_idempotency_key_is_the_first_quote(system: System) -> None:
+    start, end = fresh_slot()
+    keyed = {**quote_input(start, end), "idempotencyKey": key()}
+    first = system.gql(BUYER, QUOTE, {"i": keyed})["createQuote"]
+    assert system.gql(BUYER, QUOTE, {"i": keyed})["createQuote"] == first
+    with pytest.raises(GraphQLError) as changed:
+        system.gql(BUYER, QUOTE, {"i": {**keyed, "timezone": "Europe/Berlin"}})
+    assert changed.value.code == "IDEMPOTENCY_MISMATCH"
+
+    unkeyed = [system.gql(BUYER, QUOTE, {"i": quote_input(start, end)})["createQuote"]["id"] for _ in range(2)]
+    assert len({first["id"], *unkeyed}) == 3
+
+
 def test_a_non_participant_learns_nothing_of_the_order(system: System) -> None:
     order = book(system)
     with pytest.raises(GraphQLError) as failure:
@@ -100,6 +115,19 @@ def test_a_non_participant_learns_nothing_of_the_order(system: System) -> None:
     with pytest.raises(GraphQLError) as command:
         system.gql(STRANGER, CANCEL, {"i": {"orderId": order["id"], "expectedVersion": 1, "idempotencyKey": key()}})
     assert command.value.code == "NOT_FOUND"
+
+    command_body = {"expectedVersion": order["version"], "idempotencyKey": key()}
+    for method, path, body in [
+        ("GET", "", None),
+        ("GET", "/timeline", None),
+        ("GET", "/payment", None),
+        ("POST", "/confirm", command_body),
+        ("POST", "/cancel", command_body),
+    ]:
+        for user, order_id in [(STRANGER, order["id"]), (BUYER, "ord_unknown")]:
+            response = system.rest(user, method, f"/v1/orders/{order_id}{path}", body)
+            assert (path, response.status_code, response.json()["error"]["code"]) == (path, 404, "NOT_FOUND")
+    assert system.rest(BUYER, "GET", f"/v1/orders/{order['id']}/payment").json()["authorized"]["amountCents"] > 0
 
 
 def test_the_buyer_cannot_confirm_and_a_stale_version_is_a_conflict(system: System) -> None:
@@ -194,3 +222,23 @@ def test_the_email_arrives_exactly_once_when_nats_restarts_mid_scenario(system: 
         m for m in system.mail_to(f"{BUYER}@example.test") if f"Booking {order['id']} is confirmed" in m["subject"]
     ]
     assert len(mails) == 1
+
+
+def test_a_stranger_gets_404_on_every_rest_route_of_an_order(system: System) -> None:
+    order = book(system)
+    token = mint(STRANGER, [], secret=system.stack.jwt_secret)
+    headers = {"Authorization": f"Bearer {token}"}
+    command = {"expectedVersion": 1, "idempotencyKey": key()}
+    base = f"/v1/orders/{order['id']}"
+    for method, path, body in (
+        ("GET", base, None),
+        ("GET", f"{base}/timeline", None),
+        ("GET", f"{base}/payment", None),
+        ("POST", f"{base}/confirm", command),
+        ("POST", f"{base}/cancel", command),
+        ("GET", "/v1/orders/ord_does_not_exist/payment", None),
+    ):
+        response = system.http.request(method, path, json=body, headers=headers)
+        assert response.status_code == 404, (method, path, response.text)
+        assert response.json()["error"]["code"] == "NOT_FOUND"
+    assert system.gql(BUYER, ORDER, {"id": order["id"]})["order"]["state"] == "AUTHORIZED"

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from callsheet_kit.errors import DomainError, ErrorCode, Violations
+from callsheet_kit.validation import Place
 from services.orders.domain.lifecycle import (
     TRANSITIONS,
     OrderState,
@@ -59,9 +60,9 @@ def test_rounding_is_half_up_and_exact() -> None:
 
 def test_tax_uses_the_most_specific_configured_jurisdiction() -> None:
     rates = {"US-NY": 888, "US": 100, "DE": 1900}
-    assert tax_jurisdiction({"country": "us", "region": "ny"}, rates) == ("US-NY", 888)
-    assert tax_jurisdiction({"country": "US", "region": "OR"}, rates) == ("US", 100)
-    assert tax_jurisdiction({"country": "JP"}, rates) == ("", 0)
+    assert tax_jurisdiction(Place("US", "NY"), rates) == ("US-NY", 888)
+    assert tax_jurisdiction(Place("US", "OR"), rates) == ("US", 100)
+    assert tax_jurisdiction(Place("JP", ""), rates) == ("", 0)
 
 
 def test_a_slot_must_be_future_ordered_and_of_sane_length() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from email.message import EmailMessage
+from email.utils import format_datetime
 from typing import Protocol
 
 import aiosmtplib
@@ -11,7 +13,7 @@ import aiosmtplib
 class Mailer(Protocol):
     """Sends one email."""
 
-    async def send(self, *, to: str, subject: str, text: str, message_id: str) -> None:
+    async def send(self, *, to: str, subject: str, text: str, message_id: str, sent_at: datetime) -> None:
         """Sends; raises on failure so the delivery is retried."""
         ...
 
@@ -24,12 +26,14 @@ class SmtpMailer:
         self._port = port
         self._sender = sender
 
-    async def send(self, *, to: str, subject: str, text: str, message_id: str) -> None:
-        """Sends a plain-text email whose Message-ID is the delivery's id, so receivers can dedupe."""
+    async def send(self, *, to: str, subject: str, text: str, message_id: str, sent_at: datetime) -> None:
+        """Sends a plain-text email whose Message-ID is the delivery's id, so receivers can dedupe;
+        its Date is the time by the service clock."""
         message = EmailMessage()
         message["From"] = self._sender
         message["To"] = to
         message["Subject"] = subject
         message["Message-ID"] = f"<{message_id}@callsheet>"
+        message["Date"] = format_datetime(sent_at)
         message.set_content(text)
         await aiosmtplib.send(message, hostname=self._host, port=self._port, timeout=10)

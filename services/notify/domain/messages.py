@@ -3,6 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    """Where a notification goes."""
+
+    IN_APP = "in_app"
+    EMAIL = "email"
+
+
+class DeliveryStatus(StrEnum):
+    """Where a notification is on its way."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
 
 _ORDER_TITLES = {
     "order.authorized": "New booking {order_id}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import grpc
@@ -10,9 +11,11 @@ from callsheet.notify.v1 import notify_pb2, notify_pb2_grpc
 from callsheet_kit.identity import current_caller
 from callsheet_kit.paging import encode_cursor, page_size
 from callsheet_kit.proto import timestamp
-from callsheet_kit.service import ServiceKit
+from callsheet_kit.uow import execute
+from services.notify.adapters.repositories import SqlNotifyUnitOfWork
 from services.notify.adapters.tables import NotificationRow, PreferenceRow
-from services.notify.application.notify import Notify
+from services.notify.usecases.list_notifications import FEED, ListNotifications, list_notifications
+from services.notify.usecases.update_preferences import UpdatePreferences, update_preferences
 
 Context = grpc.aio.ServicerContext[Any, Any]
 
@@ -46,44 +49,39 @@ def encode_preferences(row: PreferenceRow) -> notify_pb2.Preferences:
 class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
     """NotifyService over the notify use cases."""
 
-    def __init__(self, kit: ServiceKit, notify: Notify) -> None:
-        self._kit = kit
-        self._notify = notify
+    def __init__(self, uow: Callable[[], SqlNotifyUnitOfWork]) -> None:
+        self._uow = uow
 
     async def ListNotifications(
         self, request: notify_pb2.ListNotificationsRequest, context: Context
     ) -> notify_pb2.ListNotificationsResponse:
         """Pages through the caller's feed."""
-        size = page_size(request.page_size, default=20, maximum=100)
-        async with self._kit.db.transaction() as session:
-            rows, token = await self._notify.feed(session, current_caller(), size=size, token=request.page_token)
-            return notify_pb2.ListNotificationsResponse(
+        size = page_size(request.page_size, default=20)
+        return await execute(
+            list_notifications,
+            ListNotifications(caller=current_caller(), size=size, page_token=request.page_token),
+            uow=self._uow(),
+            respond=lambda page: notify_pb2.ListNotificationsResponse(
                 edges=[
                     notify_pb2.NotificationEdge(
-                        notification=encode_notification(row), cursor=encode_cursor(row.notification_id)
+                        notification=encode_notification(row), cursor=encode_cursor(FEED, row.notification_id)
                     )
-                    for row in rows
+                    for row in page[0]
                 ],
-                next_page_token=token,
-            )
+                next_page_token=page[1],
+            ),
+        )
 
     async def GetPreferences(
         self, request: notify_pb2.GetPreferencesRequest, context: Context
     ) -> notify_pb2.GetPreferencesResponse:
         """Returns the caller's preferences."""
-        caller = current_caller()
-        async with self._kit.db.transaction() as session:
-            prefs = await self._notify.update_preferences(
-                session,
-                caller,
-                timezone=None,
-                quiet_hours_start=None,
-                quiet_hours_end=None,
-                safe_mode=None,
-                email=None,
-                push=None,
-            )
-            return notify_pb2.GetPreferencesResponse(preferences=encode_preferences(prefs))
+        return await execute(
+            update_preferences,
+            UpdatePreferences(caller=current_caller()),
+            uow=self._uow(),
+            respond=lambda prefs: notify_pb2.GetPreferencesResponse(preferences=encode_preferences(prefs)),
+        )
 
     async def UpdatePreferences(
         self, request: notify_pb2.UpdatePreferencesRequest, context: Context
@@ -93,15 +91,18 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
         def field(name: str) -> Any:
             return getattr(request, name) if request.HasField(name) else None
 
-        async with self._kit.db.transaction() as session:
-            prefs = await self._notify.update_preferences(
-                session,
-                current_caller(),
-                timezone=field("timezone"),
-                quiet_hours_start=field("quiet_hours_start"),
-                quiet_hours_end=field("quiet_hours_end"),
-                safe_mode=field("safe_mode"),
-                email=field("email"),
-                push=field("push"),
-            )
-            return notify_pb2.UpdatePreferencesResponse(preferences=encode_preferences(prefs))
+        command = UpdatePreferences(
+            caller=current_caller(),
+            timezone=field("timezone"),
+            quiet_hours_start=field("quiet_hours_start"),
+            quiet_hours_end=field("quiet_hours_end"),
+            safe_mode=field("safe_mode"),
+            email=field("email"),
+            push=field("push"),
+        )
+        return await execute(
+            update_preferences,
+            command,
+            uow=self._uow(),
+            respond=lambda prefs: notify_pb2.UpdatePreferencesResponse(preferences=encode_preferences(prefs)),
+        )

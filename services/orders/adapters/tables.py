@@ -1,89 +1,96 @@
-"""The tables of orders (schema ``ord``)."""
+"""The tables of orders (schema ``ord``), and the order aggregate mapped onto its table.
+
+The domain's ``Order`` is a plain class; it is mapped here, imperatively, so domain code never
+imports SQLAlchemy (cosmicpython's ``orm.py``).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Identity, Index, Text, func, text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Table,
+    Text,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB, TSTZRANGE, ExcludeConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import registry
 
-from callsheet_kit.db import schema_metadata
+from callsheet_kit.db import schema_metadata, value_enum
 from callsheet_kit.tables import KitTables
+from services.orders.domain.lifecycle import OrderState
+from services.orders.domain.order import Order
 
 SCHEMA = "ord"
 
 metadata = schema_metadata(SCHEMA)
 kit_tables = KitTables(metadata)
 
+order_table = Table(
+    "order",
+    metadata,
+    Column("order_id", Text, primary_key=True),
+    Column("quote_id", Text, nullable=False, unique=True),
+    Column("buyer_user_id", Text, nullable=False),
+    Column("provider_user_id", Text, nullable=False),
+    Column("role_code", Text, nullable=False),
+    Column("start_utc", DateTime(timezone=True), nullable=False),
+    Column("end_utc", DateTime(timezone=True), nullable=False),
+    Column("timezone", Text, nullable=False),
+    Column("location_json", JSONB, nullable=False),
+    Column("policy_snapshot", JSONB, nullable=False),
+    Column("price_snapshot", JSONB, nullable=False),
+    # Stored as the lower-case value; the column is plain text (no database enum to migrate).
+    Column(
+        "state",
+        value_enum(OrderState),
+        nullable=False,
+    ),
+    Column("version", BigInteger, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_order_buyer", "buyer_user_id", text("order_id DESC")),
+    Index("ix_order_provider", "provider_user_id", text("order_id DESC")),
+    Index("ix_order_confirmed_start", "start_utc", postgresql_where=text("state = 'confirmed'")),
+)
 
-class Base(DeclarativeBase):
-    """Mapped classes of orders."""
+# One immutable entry of an order's timeline; ``seq`` orders it and keys the cursors.
+timeline_table = Table(
+    "timeline_event",
+    metadata,
+    Column("seq", BigInteger, Identity(always=True), primary_key=True),
+    Column("event_id", Text, nullable=False, unique=True),
+    Column("order_id", Text, ForeignKey(order_table.c.order_id, ondelete="CASCADE"), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("subtype", Text, nullable=False),
+    Column("actor_user_id", Text),
+    Column("payload", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_timeline_event_order_seq", "order_id", "seq", unique=True),
+)
 
-    metadata = metadata
+# A confirmed booking on a provider's calendar; overlapping active events cannot exist.
+calendar_table = Table(
+    "calendar_event",
+    metadata,
+    Column("calendar_event_id", Text, primary_key=True),
+    Column("provider_user_id", Text, nullable=False),
+    Column("order_id", Text, ForeignKey(order_table.c.order_id, ondelete="CASCADE"), nullable=False, index=True),
+    Column("during", TSTZRANGE, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("released_at", DateTime(timezone=True)),
+    ExcludeConstraint(
+        ("provider_user_id", "="),
+        ("during", "&&"),
+        name="no_double_booking",
+        using="gist",
+        where=text("released_at IS NULL"),
+    ),
+)
 
-
-class OrderRow(Base):
-    """The authoritative order."""
-
-    __tablename__ = "order"
-    __table_args__ = (
-        Index("ix_order_buyer", "buyer_user_id", text("order_id DESC")),
-        Index("ix_order_provider", "provider_user_id", text("order_id DESC")),
-        Index("ix_order_confirmed_start", "start_utc", postgresql_where=text("state = 'confirmed'")),
-    )
-
-    order_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    quote_id: Mapped[str] = mapped_column(Text, unique=True)
-    buyer_user_id: Mapped[str] = mapped_column(Text)
-    provider_user_id: Mapped[str] = mapped_column(Text)
-    role_code: Mapped[str] = mapped_column(Text)
-    start_utc: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    end_utc: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    timezone: Mapped[str] = mapped_column(Text)
-    location_json: Mapped[dict[str, Any]] = mapped_column(JSONB)
-    policy_snapshot: Mapped[dict[str, Any]] = mapped_column(JSONB)
-    price_snapshot: Mapped[dict[str, Any]] = mapped_column(JSONB)
-    state: Mapped[str] = mapped_column(Text)
-    version: Mapped[int] = mapped_column(BigInteger)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class TimelineEventRow(Base):
-    """One immutable entry of an order's timeline; ``seq`` orders it and keys the cursors."""
-
-    __tablename__ = "timeline_event"
-    __table_args__ = (Index("ix_timeline_event_order_seq", "order_id", "seq", unique=True),)
-
-    seq: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
-    event_id: Mapped[str] = mapped_column(Text, unique=True)
-    order_id: Mapped[str] = mapped_column(Text, ForeignKey(OrderRow.order_id, ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(Text)
-    subtype: Mapped[str] = mapped_column(Text)
-    actor_user_id: Mapped[str | None] = mapped_column(Text)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class CalendarEventRow(Base):
-    """A confirmed booking on a provider's calendar; overlapping active events cannot exist."""
-
-    __tablename__ = "calendar_event"
-    __table_args__ = (
-        ExcludeConstraint(
-            ("provider_user_id", "="),
-            ("during", "&&"),
-            name="no_double_booking",
-            using="gist",
-            where=text("released_at IS NULL"),
-        ),
-    )
-
-    calendar_event_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    provider_user_id: Mapped[str] = mapped_column(Text)
-    order_id: Mapped[str] = mapped_column(Text, ForeignKey(OrderRow.order_id, ondelete="CASCADE"), index=True)
-    during: Mapped[Any] = mapped_column(TSTZRANGE)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+mapper_registry = registry(metadata=metadata)
+mapper_registry.map_imperatively(Order, order_table)

@@ -1,15 +1,30 @@
-"""Rows of orders as protobuf messages."""
+"""Orders as protobuf messages: the API's order and timeline entry, and the published events."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from callsheet.orders.v1 import orders_pb2
+from google.protobuf.message import Message
+
+from callsheet.orders.v1 import events_pb2, orders_pb2
+from callsheet_kit.domain import Aggregate, DomainEvent
 from callsheet_kit.paging import encode_cursor
 from callsheet_kit.proto import timestamp
-from services.orders.adapters.tables import OrderRow, TimelineEventRow
-from services.orders.domain.lifecycle import OrderState
+from services.orders.domain.lifecycle import OrderState, Party
+from services.orders.domain.order import (
+    Order,
+    OrderAuthorized,
+    OrderCancelled,
+    OrderClosed,
+    OrderCompleted,
+    OrderConfirmed,
+    OrderDisputed,
+    OrderStarted,
+    OrderTransitioned,
+)
+from services.orders.usecases.list_timeline import TIMELINE
+from services.orders.usecases.ports import TimelineRecord
 
 STATES: dict[OrderState, Any] = {
     OrderState.CREATED: orders_pb2.ORDER_STATE_CREATED,
@@ -21,9 +36,21 @@ STATES: dict[OrderState, Any] = {
     OrderState.DISPUTED: orders_pb2.ORDER_STATE_DISPUTED,
     OrderState.CLOSED: orders_pb2.ORDER_STATE_CLOSED,
 }
+PARTIES: dict[Party, Any] = {Party.BUYER: orders_pb2.PARTY_BUYER, Party.PROVIDER: orders_pb2.PARTY_PROVIDER}
+
+# The message published for each kind of transition (the others stay on the timeline only).
+TRANSITION_MESSAGES: dict[type[OrderTransitioned], type[Message]] = {
+    OrderAuthorized: events_pb2.OrderAuthorized,
+    OrderConfirmed: events_pb2.OrderConfirmed,
+    OrderStarted: events_pb2.OrderStarted,
+    OrderCompleted: events_pb2.OrderCompleted,
+    OrderDisputed: events_pb2.OrderDisputed,
+    OrderClosed: events_pb2.OrderClosed,
+    OrderCancelled: events_pb2.OrderCancelled,
+}
 
 
-def encode_order(order: OrderRow) -> orders_pb2.Order:
+def encode_order(order: Order) -> orders_pb2.Order:
     """An order as the API shows it."""
     return orders_pb2.Order(
         id=order.order_id,
@@ -44,7 +71,7 @@ def encode_order(order: OrderRow) -> orders_pb2.Order:
     )
 
 
-def encode_timeline_event(event: TimelineEventRow) -> orders_pb2.TimelineEvent:
+def encode_timeline_event(event: TimelineRecord) -> orders_pb2.TimelineEvent:
     """A timeline entry as the API shows it, with its cursor."""
     return orders_pb2.TimelineEvent(
         id=event.event_id,
@@ -54,5 +81,20 @@ def encode_timeline_event(event: TimelineEventRow) -> orders_pb2.TimelineEvent:
         actor_user_id=event.actor_user_id or "",
         payload_json=json.dumps(event.payload, sort_keys=True),
         created_at=timestamp(event.created_at),
-        cursor=encode_cursor(event.seq),
+        cursor=encode_cursor(TIMELINE, event.seq),
     )
+
+
+def encode_event(aggregate: Aggregate, event: DomainEvent) -> Message | None:
+    """The message published for an order's event; None for timeline-only facts."""
+    if not isinstance(aggregate, Order) or not isinstance(event, OrderTransitioned):
+        return None
+    message = TRANSITION_MESSAGES[type(event)](order=encode_order(aggregate), from_state=STATES[event.from_state])
+    if isinstance(event, OrderAuthorized):
+        assert isinstance(message, events_pb2.OrderAuthorized)
+        message.payment_id = event.payment_id
+    elif isinstance(event, OrderCancelled):
+        assert isinstance(message, events_pb2.OrderCancelled)
+        message.cancelled_by = PARTIES[event.cancelled_by]
+        message.reason = event.reason
+    return message

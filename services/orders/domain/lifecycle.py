@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from callsheet_kit.errors import conflict, failed_precondition, not_found, permission_denied
+from callsheet_kit.errors import conflict, not_found, permission_denied
+from services.orders.domain.errors import OrdersReason
 
 
 class OrderState(StrEnum):
@@ -67,8 +68,7 @@ class Parties:
 def require_transition(current: OrderState, target: OrderState) -> None:
     """Fails unless the contract allows ``current`` → ``target``."""
     if (current, target) not in TRANSITIONS:
-        raise failed_precondition(
-            "INVALID_TRANSITION",
+        raise OrdersReason.INVALID_TRANSITION.error(
             f"an order that is {current.value.upper()} cannot become {target.value.upper()}",
             state=current.value.upper(),
         )

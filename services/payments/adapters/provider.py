@@ -1,7 +1,7 @@
-"""The payment-provider port, and its simulator of Stripe's test mode.
+"""The card processor's simulator of Stripe's test mode, and the transaction guard around any processor.
 
-The port is shaped after Stripe's PaymentIntents with manual capture, so the Stripe SDK
-adapter plugs in behind it. The simulator follows test-mode semantics for the payment method
+The port (``services.payments.usecases.card_processor``) is shaped after Stripe's
+PaymentIntents with manual capture, so the Stripe SDK adapter plugs in behind it. The simulator follows test-mode semantics for the payment method
 ids it knows: ``pm_card_visa`` succeeds, ``pm_card_chargeDeclined`` is declined,
 ``pm_card_createDispute`` succeeds (its dispute arrives with the payments capability's webhooks).
 Every call carries an idempotency key and repeating one returns the first result, as Stripe does.
@@ -11,62 +11,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Protocol
 
-
-class CardDeclined(Exception):
-    """The card issuer declined the authorization."""
-
-    def __init__(self, decline_code: str) -> None:
-        super().__init__(decline_code)
-        self.decline_code = decline_code
-
-
-@dataclass(frozen=True)
-class IntentResult:
-    """A PaymentIntent as the provider reports it."""
-
-    intent_id: str
-    status: str  # requires_capture | succeeded | canceled
-    amount_capturable_cents: int
-    amount_received_cents: int
-
-
-@dataclass(frozen=True)
-class RefundResult:
-    """A refund as the provider reports it."""
-
-    refund_id: str
-    amount_cents: int
-
-
-class PaymentProvider(Protocol):
-    """What payments needs of a card processor."""
-
-    async def authorize(
-        self,
-        *,
-        amount_cents: int,
-        currency: str,
-        payment_method_id: str,
-        idempotency_key: str,
-        metadata: dict[str, str],
-    ) -> IntentResult:
-        """Creates and confirms a PaymentIntent with manual capture; raises CardDeclined."""
-        ...
-
-    async def capture(self, *, intent_id: str, amount_cents: int, idempotency_key: str) -> IntentResult:
-        """Captures (part of) an authorized intent."""
-        ...
-
-    async def cancel(self, *, intent_id: str, idempotency_key: str) -> IntentResult:
-        """Releases an uncaptured authorization."""
-        ...
-
-    async def refund(self, *, intent_id: str, amount_cents: int, idempotency_key: str) -> RefundResult:
-        """Refunds part or all of a captured intent."""
-        ...
-
+from callsheet_kit.db import require_no_transaction
+from services.payments.usecases.card_processor import (
+    CardDeclined,
+    IntentResult,
+    PaymentProvider,
+    RefundResult,
+    UnknownPaymentMethod,
+)
 
 DECLINING_METHODS = {
     "pm_card_chargeDeclined": "generic_decline",
@@ -82,6 +35,7 @@ class _Intent:
     status: str
     received_cents: int = 0
     refunded_cents: int = 0
+    order_id: str = ""
 
 
 @dataclass
@@ -113,9 +67,11 @@ class SimulatedStripe:
         if payment_method_id in DECLINING_METHODS:
             raise CardDeclined(DECLINING_METHODS[payment_method_id])
         if payment_method_id not in SUCCEEDING_METHODS:
-            raise CardDeclined("invalid_payment_method")
+            raise UnknownPaymentMethod(payment_method_id)
         intent_id = self._id("pi", idempotency_key)
-        self._intents.setdefault(intent_id, _Intent(amount_cents, "requires_capture"))
+        self._intents.setdefault(
+            intent_id, _Intent(amount_cents, "requires_capture", order_id=metadata.get("order_id", ""))
+        )
         return self._result(intent_id)
 
     def _intent(self, intent_id: str, amount_cents: int) -> _Intent:
@@ -155,3 +111,64 @@ class SimulatedStripe:
         result = RefundResult(self._id("re", key), amount_cents)
         self._replies[key] = result
         return result
+
+    async def find_intent(self, *, order_id: str) -> IntentResult | None:
+        """The intent authorized for an order, if this simulator made one."""
+        for intent_id, intent in self._intents.items():
+            if order_id and intent.order_id == order_id:
+                return self._result(intent_id)
+        return None
+
+
+class OutsideTransactions:
+    """Wraps a provider so that no call to it is made while a transaction is open.
+
+    A card processor can take seconds to answer; a transaction held meanwhile keeps its pooled
+    connection and row locks. Use cases record their intent, commit, call, then record the answer.
+    """
+
+    def __init__(self, provider: PaymentProvider) -> None:
+        self._provider = provider
+
+    async def authorize(
+        self,
+        *,
+        amount_cents: int,
+        currency: str,
+        payment_method_id: str,
+        idempotency_key: str,
+        metadata: dict[str, str],
+    ) -> IntentResult:
+        """See ``PaymentProvider.authorize``."""
+        require_no_transaction("a payment-provider call")
+        return await self._provider.authorize(
+            amount_cents=amount_cents,
+            currency=currency,
+            payment_method_id=payment_method_id,
+            idempotency_key=idempotency_key,
+            metadata=metadata,
+        )
+
+    async def capture(self, *, intent_id: str, amount_cents: int, idempotency_key: str) -> IntentResult:
+        """See ``PaymentProvider.capture``."""
+        require_no_transaction("a payment-provider call")
+        return await self._provider.capture(
+            intent_id=intent_id, amount_cents=amount_cents, idempotency_key=idempotency_key
+        )
+
+    async def cancel(self, *, intent_id: str, idempotency_key: str) -> IntentResult:
+        """See ``PaymentProvider.cancel``."""
+        require_no_transaction("a payment-provider call")
+        return await self._provider.cancel(intent_id=intent_id, idempotency_key=idempotency_key)
+
+    async def refund(self, *, intent_id: str, amount_cents: int, idempotency_key: str) -> RefundResult:
+        """See ``PaymentProvider.refund``."""
+        require_no_transaction("a payment-provider call")
+        return await self._provider.refund(
+            intent_id=intent_id, amount_cents=amount_cents, idempotency_key=idempotency_key
+        )
+
+    async def find_intent(self, *, order_id: str) -> IntentResult | None:
+        """See ``PaymentProvider.find_intent``."""
+        require_no_transaction("a payment-provider call")
+        return await self._provider.find_intent(order_id=order_id)

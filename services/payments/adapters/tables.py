@@ -1,16 +1,31 @@
-"""The tables of payments, in schemas ``pay`` (money movements) and ``acc`` (provider accounts)."""
+"""The tables of payments, in schemas ``pay`` (money movements) and ``acc`` (provider accounts).
+
+The domain's ``Payment`` is a plain class, mapped here imperatively onto ``pay.payment``.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, Integer, Text, func
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Table,
+    Text,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
-from callsheet_kit.db import schema_metadata
+from callsheet_kit.db import schema_metadata, value_enum
 from callsheet_kit.tables import KitTables
+from services.payments.domain.payment import Payment, PaymentStatus
 
 SCHEMA = "pay"
 ACCOUNTS_SCHEMA = "acc"
@@ -50,7 +65,7 @@ class ProviderConnect(Base):
     stripe_acct: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(Text)
     requirements: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class QuoteRow(Base):
@@ -78,52 +93,58 @@ class QuoteRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class PaymentRow(Base):
-    """The money of one order: one authorization, its capture and its refunds."""
+payment_table = Table(
+    "payment",
+    metadata,
+    Column("payment_id", Text, primary_key=True),
+    Column("order_id", Text, nullable=False, unique=True),
+    Column("quote_id", Text, ForeignKey(QuoteRow.quote_id), nullable=False),
+    Column("buyer_id", Text, nullable=False),
+    Column("provider_id", Text, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column(
+        "status",
+        value_enum(PaymentStatus),
+        nullable=False,
+    ),
+    Column("authorized_cents", BigInteger, nullable=False),
+    Column("captured_cents", BigInteger, nullable=False),
+    Column("refunded_cents", BigInteger, nullable=False),
+    Column("provider_intent_id", Text),
+    Column("decline_code", Text),
+    Column("version", BigInteger, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("captured_cents <= authorized_cents", name="capture_within_authorization"),
+    CheckConstraint("refunded_cents <= captured_cents", name="refund_within_capture"),
+    # A declined attempt does not use the quote up; any other payment does.
+    Index("uq_payment_live_quote", "quote_id", unique=True, postgresql_where=text("status <> 'failed'")),
+)
 
-    __tablename__ = "payment"
-    __table_args__ = (
-        CheckConstraint("captured_cents <= authorized_cents", name="capture_within_authorization"),
-        CheckConstraint("refunded_cents <= captured_cents", name="refund_within_capture"),
-        CheckConstraint("status in ('authorized','captured','voided','partially_refunded','refunded')", name="status"),
-    )
+# One refund of a captured payment; ``key`` names its cause, so a cause refunds once.
+refund_table = Table(
+    "refund",
+    metadata,
+    Column("refund_id", Text, primary_key=True),
+    Column("payment_id", Text, ForeignKey(payment_table.c.payment_id), nullable=False, index=True),
+    Column("key", Text, nullable=False, unique=True),
+    Column("status", Text, nullable=False),
+    Column("amount_cents", BigInteger, CheckConstraint("amount_cents > 0", name="positive"), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("provider_refund_id", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
 
-    payment_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    order_id: Mapped[str] = mapped_column(Text, unique=True)
-    quote_id: Mapped[str] = mapped_column(Text, ForeignKey(QuoteRow.quote_id), unique=True)
-    buyer_id: Mapped[str] = mapped_column(Text)
-    provider_id: Mapped[str] = mapped_column(Text)
-    currency: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(Text)
-    authorized_cents: Mapped[int] = mapped_column(BigInteger)
-    captured_cents: Mapped[int] = mapped_column(BigInteger, default=0)
-    refunded_cents: Mapped[int] = mapped_column(BigInteger, default=0)
-    provider_intent_id: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+# A receipt issued to the buyer for money taken or returned.
+receipt_table = Table(
+    "receipt",
+    metadata,
+    Column("receipt_id", Text, primary_key=True),
+    Column("payment_id", Text, ForeignKey(payment_table.c.payment_id), nullable=False, index=True),
+    Column("kind", Text, nullable=False),
+    Column("total_cents", BigInteger, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
 
-
-class RefundRow(Base):
-    """One refund of a captured payment."""
-
-    __tablename__ = "refund"
-
-    refund_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    payment_id: Mapped[str] = mapped_column(Text, ForeignKey(PaymentRow.payment_id), index=True)
-    amount_cents: Mapped[int] = mapped_column(BigInteger, CheckConstraint("amount_cents > 0", name="positive"))
-    reason: Mapped[str] = mapped_column(Text)
-    provider_refund_id: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class ReceiptRow(Base):
-    """A receipt issued to the buyer for money taken or returned."""
-
-    __tablename__ = "receipt"
-
-    receipt_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    payment_id: Mapped[str] = mapped_column(Text, ForeignKey(PaymentRow.payment_id), index=True)
-    kind: Mapped[str] = mapped_column(Text)
-    total_cents: Mapped[int] = mapped_column(BigInteger)
-    currency: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+registry(metadata=metadata).map_imperatively(Payment, payment_table)

@@ -3,18 +3,40 @@
 from __future__ import annotations
 
 import json
+from typing import Any
+
+from google.protobuf.message import Message
 
 from callsheet.common.v1.money_pb2 import Money
-from callsheet.payments.v1 import payments_pb2
+from callsheet.payments.v1 import events_pb2, payments_pb2
+from callsheet_kit.domain import Aggregate, DomainEvent
 from callsheet_kit.proto import timestamp
-from services.payments.adapters.tables import PaymentRow, QuoteRow, ReceiptRow
+from services.payments.adapters.tables import QuoteRow
+from services.payments.domain.payment import (
+    Payment,
+    PaymentAuthorized,
+    PaymentCaptured,
+    PaymentEvent,
+    PaymentRefunded,
+    PaymentStatus,
+    PaymentVoided,
+)
+from services.payments.usecases.ports import Receipt
 
-_STATUS = {
-    "authorized": payments_pb2.PAYMENT_STATUS_AUTHORIZED,
-    "captured": payments_pb2.PAYMENT_STATUS_CAPTURED,
-    "voided": payments_pb2.PAYMENT_STATUS_VOIDED,
-    "partially_refunded": payments_pb2.PAYMENT_STATUS_PARTIALLY_REFUNDED,
-    "refunded": payments_pb2.PAYMENT_STATUS_REFUNDED,
+_STATUS: dict[PaymentStatus, Any] = {
+    PaymentStatus.AUTHORIZING: payments_pb2.PAYMENT_STATUS_AUTHORIZING,
+    PaymentStatus.AUTHORIZED: payments_pb2.PAYMENT_STATUS_AUTHORIZED,
+    PaymentStatus.FAILED: payments_pb2.PAYMENT_STATUS_FAILED,
+    PaymentStatus.CAPTURED: payments_pb2.PAYMENT_STATUS_CAPTURED,
+    PaymentStatus.VOIDED: payments_pb2.PAYMENT_STATUS_VOIDED,
+    PaymentStatus.PARTIALLY_REFUNDED: payments_pb2.PAYMENT_STATUS_PARTIALLY_REFUNDED,
+    PaymentStatus.REFUNDED: payments_pb2.PAYMENT_STATUS_REFUNDED,
+}
+_EVENTS: dict[type[PaymentEvent], type[Message]] = {
+    PaymentAuthorized: events_pb2.PaymentAuthorized,
+    PaymentCaptured: events_pb2.PaymentCaptured,
+    PaymentVoided: events_pb2.PaymentVoided,
+    PaymentRefunded: events_pb2.PaymentRefunded,
 }
 
 
@@ -62,13 +84,14 @@ def encode_quote(quote: QuoteRow) -> payments_pb2.Quote:
     )
 
 
-def encode_payment(payment: PaymentRow) -> payments_pb2.Payment:
+def encode_payment(payment: Payment) -> payments_pb2.Payment:
     """A payment as the API shows it."""
     return payments_pb2.Payment(
         id=payment.payment_id,
         order_id=payment.order_id,
         quote_id=payment.quote_id,
-        status=_STATUS[payment.status],
+        status=_STATUS[PaymentStatus(payment.status)],
+        version=payment.version,
         authorized=money(payment.authorized_cents, payment.currency),
         captured=money(payment.captured_cents, payment.currency),
         refunded=money(payment.refunded_cents, payment.currency),
@@ -77,7 +100,7 @@ def encode_payment(payment: PaymentRow) -> payments_pb2.Payment:
     )
 
 
-def encode_receipt(receipt: ReceiptRow) -> payments_pb2.Receipt:
+def encode_receipt(receipt: Receipt) -> payments_pb2.Receipt:
     """A receipt as the API shows it."""
     return payments_pb2.Receipt(
         id=receipt.receipt_id,
@@ -85,3 +108,16 @@ def encode_receipt(receipt: ReceiptRow) -> payments_pb2.Receipt:
         total=money(receipt.total_cents, receipt.currency),
         created_at=timestamp(receipt.created_at),
     )
+
+
+def encode_event(aggregate: Aggregate, event: DomainEvent) -> Message | None:
+    """The message published for a payment's event."""
+    if not isinstance(aggregate, Payment) or not isinstance(event, PaymentEvent):
+        return None
+    message = _EVENTS[type(event)](
+        payment=encode_payment(aggregate), amount=money(event.amount_cents, aggregate.currency)
+    )
+    if isinstance(event, PaymentRefunded):
+        assert isinstance(message, events_pb2.PaymentRefunded)
+        message.refund_id, message.reason = event.refund_id, event.reason
+    return message

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from callsheet_kit.errors import Violations
+from callsheet_kit.validation import Place
 from services.payments.domain.money import round_half_up, share
 
 MIN_DURATION_MINUTES = 30
@@ -31,13 +31,12 @@ class Price:
     total_cents: int
 
 
-def tax_jurisdiction(location: Mapping[str, Any], rates_bps: Mapping[str, int]) -> tuple[str, int]:
-    """The most specific configured jurisdiction of a location ("US-NY" before "US"), and its rate.
+def tax_jurisdiction(place: Place, rates_bps: Mapping[str, int]) -> tuple[str, int]:
+    """The most specific configured jurisdiction of a place ("US-NY" before "US"), and its rate.
 
-    A location in no configured jurisdiction pays no tax: ("", 0).
+    A place in no configured jurisdiction pays no tax: ("", 0).
     """
-    country = str(location.get("country", "")).strip().upper()
-    region = str(location.get("region", "")).strip().upper()
+    country, region = place.country, place.region
     for key in (f"{country}-{region}" if country and region else "", country):
         if key and key in rates_bps:
             return key, rates_bps[key]

@@ -26,7 +26,7 @@ from google.protobuf import any_pb2 as google_dot_protobuf_dot_any__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"callsheet/events/v1/envelope.proto\x12\x13\x63\x61llsheet.events.v1\x1a\x19google/protobuf/any.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbe\x02\n\rEventEnvelope\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x0e\n\x06source\x18\x03 \x01(\t\x12\x0f\n\x07subject\x18\x04 \x01(\t\x12/\n\x0boccurred_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12K\n\rtrace_context\x18\x06 \x03(\x0b\x32\x34.callsheet.events.v1.EventEnvelope.TraceContextEntry\x12\"\n\x04\x64\x61ta\x18\x07 \x01(\x0b\x32\x14.google.protobuf.Any\x12\x15\n\ractor_user_id\x18\x08 \x01(\t\x1a\x33\n\x11TraceContextEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"callsheet/events/v1/envelope.proto\x12\x13\x63\x61llsheet.events.v1\x1a\x19google/protobuf/any.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd3\x02\n\rEventEnvelope\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x0e\n\x06source\x18\x03 \x01(\t\x12\x0f\n\x07subject\x18\x04 \x01(\t\x12/\n\x0boccurred_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12K\n\rtrace_context\x18\x06 \x03(\x0b\x32\x34.callsheet.events.v1.EventEnvelope.TraceContextEntry\x12\"\n\x04\x64\x61ta\x18\x07 \x01(\x0b\x32\x14.google.protobuf.Any\x12\x15\n\ractor_user_id\x18\x08 \x01(\t\x12\x13\n\x0bsubject_seq\x18\t \x01(\x03\x1a\x33\n\x11TraceContextEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,7 +36,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_EVENTENVELOPE_TRACECONTEXTENTRY']._loaded_options = None
   _globals['_EVENTENVELOPE_TRACECONTEXTENTRY']._serialized_options = b'8\001'
   _globals['_EVENTENVELOPE']._serialized_start=120
-  _globals['_EVENTENVELOPE']._serialized_end=438
-  _globals['_EVENTENVELOPE_TRACECONTEXTENTRY']._serialized_start=387
-  _globals['_EVENTENVELOPE_TRACECONTEXTENTRY']._serialized_end=438
+  _globals['_EVENTENVELOPE']._serialized_end=459
+  _globals['_EVENTENVELOPE_TRACECONTEXTENTRY']._serialized_start=408
+  _globals['_EVENTENVELOPE_TRACECONTEXTENTRY']._serialized_end=459
 # @@protoc_insertion_point(module_scope)

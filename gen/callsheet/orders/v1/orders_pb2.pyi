@@ -21,6 +21,12 @@ class OrderState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ORDER_STATE_CANCELLED: _ClassVar[OrderState]
     ORDER_STATE_DISPUTED: _ClassVar[OrderState]
     ORDER_STATE_CLOSED: _ClassVar[OrderState]
+
+class Party(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PARTY_UNSPECIFIED: _ClassVar[Party]
+    PARTY_BUYER: _ClassVar[Party]
+    PARTY_PROVIDER: _ClassVar[Party]
 ORDER_STATE_UNSPECIFIED: OrderState
 ORDER_STATE_CREATED: OrderState
 ORDER_STATE_AUTHORIZED: OrderState
@@ -30,6 +36,9 @@ ORDER_STATE_COMPLETED: OrderState
 ORDER_STATE_CANCELLED: OrderState
 ORDER_STATE_DISPUTED: OrderState
 ORDER_STATE_CLOSED: OrderState
+PARTY_UNSPECIFIED: Party
+PARTY_BUYER: Party
+PARTY_PROVIDER: Party
 
 class Order(_message.Message):
     __slots__ = ("id", "state", "version", "buyer_id", "provider_id", "role_code", "start_utc", "end_utc", "timezone", "location_json", "price_snapshot_json", "policy_snapshot_json", "quote_id", "created_at", "updated_at")
@@ -156,14 +165,16 @@ class ListTimelineResponse(_message.Message):
     def __init__(self, events: _Optional[_Iterable[_Union[TimelineEvent, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ConfirmOrderRequest(_message.Message):
-    __slots__ = ("request_id", "order_id", "expected_version")
+    __slots__ = ("request_id", "order_id", "expected_version", "reason")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     ORDER_ID_FIELD_NUMBER: _ClassVar[int]
     EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     order_id: str
     expected_version: int
-    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., expected_version: _Optional[int] = ...) -> None: ...
+    reason: str
+    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., expected_version: _Optional[int] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class ConfirmOrderResponse(_message.Message):
     __slots__ = ("order",)

@@ -79,9 +79,11 @@ class OrdersServiceServicer:
     """
 
     def Checkout(self, request, context):
-        """Turns a quote into an order: authorizes the quote's total and creates the order in
-        AUTHORIZED. A declined card fails with FAILED_PRECONDITION (PAYMENT_DECLINED) and leaves
-        no order; a taken slot fails with FAILED_PRECONDITION (SLOT_TAKEN).
+        """Turns a quote into an order: authorizes the quote's total, then creates the order in
+        AUTHORIZED (a saga: if the order cannot be made, the authorization is voided). A declined
+        card fails with FAILED_PRECONDITION (PAYMENT_DECLINED) and leaves no order; a taken slot
+        fails with FAILED_PRECONDITION (SLOT_TAKEN). While the flow is still retrying a step the
+        call fails with UNAVAILABLE: repeat it with the same request_id to get the order.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -109,15 +111,17 @@ class OrdersServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ConfirmOrder(self, request, context):
-        """The provider accepts the booking: the payment is captured and the slot becomes a confirmed
-        event on the provider's calendar (SLOT_TAKEN when it overlaps another).
+        """The provider accepts the booking: the slot becomes a confirmed event on the provider's
+        calendar (SLOT_TAKEN when it overlaps another) and the payment is captured (at once when
+        payments answers, else retried in the background until it does).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def CancelOrder(self, request, context):
-        """Either participant cancels; the payment is voided or refunded by the policy snapshot.
+        """Either participant cancels; the payment is voided or refunded by the policy snapshot in
+        force at the moment of cancelling (settled at once when payments answers, else retried).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -23,16 +23,31 @@ _sym_db = _symbol_database.Default()
 
 
 from callsheet.common.v1 import money_pb2 as callsheet_dot_common_dot_v1_dot_money__pb2
+from callsheet.events.v1 import options_pb2 as callsheet_dot_events_dot_v1_dot_options__pb2
 from callsheet.payments.v1 import payments_pb2 as callsheet_dot_payments_dot_v1_dot_payments__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"callsheet/payments/v1/events.proto\x12\x15\x63\x61llsheet.payments.v1\x1a\x1f\x63\x61llsheet/common/v1/money.proto\x1a$callsheet/payments/v1/payments.proto\"m\n\x0ePaymentChanged\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Moneyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"callsheet/payments/v1/events.proto\x12\x15\x63\x61llsheet.payments.v1\x1a\x1f\x63\x61llsheet/common/v1/money.proto\x1a!callsheet/events/v1/options.proto\x1a$callsheet/payments/v1/payments.proto\"\x88\x01\n\x11PaymentAuthorized\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money:\x16\xca\xf3\x18\x12payment.authorized\"\x84\x01\n\x0fPaymentCaptured\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money:\x14\xca\xf3\x18\x10payment.captured\"\x80\x01\n\rPaymentVoided\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money:\x12\xca\xf3\x18\x0epayment.voided\"\xa7\x01\n\x0fPaymentRefunded\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12\x11\n\trefund_id\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t:\x14\xca\xf3\x18\x10payment.refundedb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'callsheet.payments.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PAYMENTCHANGED']._serialized_start=132
-  _globals['_PAYMENTCHANGED']._serialized_end=241
+  _globals['_PAYMENTAUTHORIZED']._loaded_options = None
+  _globals['_PAYMENTAUTHORIZED']._serialized_options = b'\312\363\030\022payment.authorized'
+  _globals['_PAYMENTCAPTURED']._loaded_options = None
+  _globals['_PAYMENTCAPTURED']._serialized_options = b'\312\363\030\020payment.captured'
+  _globals['_PAYMENTVOIDED']._loaded_options = None
+  _globals['_PAYMENTVOIDED']._serialized_options = b'\312\363\030\016payment.voided'
+  _globals['_PAYMENTREFUNDED']._loaded_options = None
+  _globals['_PAYMENTREFUNDED']._serialized_options = b'\312\363\030\020payment.refunded'
+  _globals['_PAYMENTAUTHORIZED']._serialized_start=168
+  _globals['_PAYMENTAUTHORIZED']._serialized_end=304
+  _globals['_PAYMENTCAPTURED']._serialized_start=307
+  _globals['_PAYMENTCAPTURED']._serialized_end=439
+  _globals['_PAYMENTVOIDED']._serialized_start=442
+  _globals['_PAYMENTVOIDED']._serialized_end=570
+  _globals['_PAYMENTREFUNDED']._serialized_start=573
+  _globals['_PAYMENTREFUNDED']._serialized_end=740
 # @@protoc_insertion_point(module_scope)

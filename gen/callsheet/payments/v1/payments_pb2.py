@@ -26,17 +26,17 @@ from callsheet.common.v1 import money_pb2 as callsheet_dot_common_dot_v1_dot_mon
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$callsheet/payments/v1/payments.proto\x12\x15\x63\x61llsheet.payments.v1\x1a\x1f\x63\x61llsheet/common/v1/money.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"J\n\x10\x43\x61ncellationTier\x12\x1e\n\x16min_hours_before_start\x18\x01 \x01(\x05\x12\x16\n\x0erefund_percent\x18\x02 \x01(\x05\"\xef\x01\n\x0ePolicySnapshot\x12\x0f\n\x07version\x18\x01 \x01(\t\x12I\n\x18\x62uyer_cancellation_tiers\x18\x02 \x03(\x0b\x32\'.callsheet.payments.v1.CancellationTier\x12,\n$provider_cancellation_refund_percent\x18\x03 \x01(\x05\x12\x1b\n\x13\x64ispute_window_days\x18\x04 \x01(\x05\x12\x1b\n\x13reviews_window_days\x18\x05 \x01(\x05\x12\x19\n\x11payout_delay_days\x18\x06 \x01(\x05\"\x80\x03\n\rPriceSnapshot\x12/\n\x0bhourly_rate\x18\x01 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12\x18\n\x10\x64uration_minutes\x18\x02 \x01(\x05\x12,\n\x08subtotal\x18\x03 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12\x18\n\x10platform_fee_bps\x18\x04 \x01(\x05\x12\x30\n\x0cplatform_fee\x18\x05 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12\x18\n\x10tax_jurisdiction\x18\x06 \x01(\t\x12\x0f\n\x07tax_bps\x18\x07 \x01(\x05\x12\'\n\x03tax\x18\x08 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12+\n\x07\x64\x65posit\x18\t \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12)\n\x05total\x18\n \x01(\x0b\x32\x1a.callsheet.common.v1.Money\"\x9e\x03\n\x05Quote\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08\x62uyer_id\x18\x02 \x01(\t\x12\x13\n\x0bprovider_id\x18\x03 \x01(\t\x12\x11\n\trole_code\x18\x04 \x01(\t\x12-\n\tstart_utc\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x07\x65nd_utc\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08timezone\x18\x07 \x01(\t\x12\x15\n\rlocation_json\x18\x08 \x01(\t\x12\x33\n\x05price\x18\t \x01(\x0b\x32$.callsheet.payments.v1.PriceSnapshot\x12\x35\n\x06policy\x18\n \x01(\x0b\x32%.callsheet.payments.v1.PolicySnapshot\x12.\n\nexpires_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\ncreated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa2\x02\n\x07Payment\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08order_id\x18\x02 \x01(\t\x12\x10\n\x08quote_id\x18\x03 \x01(\t\x12\x34\n\x06status\x18\x04 \x01(\x0e\x32$.callsheet.payments.v1.PaymentStatus\x12.\n\nauthorized\x18\x05 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12,\n\x08\x63\x61ptured\x18\x06 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12,\n\x08refunded\x18\x07 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12\x10\n\x08\x62uyer_id\x18\x08 \x01(\t\x12\x13\n\x0bprovider_id\x18\t \x01(\t\"~\n\x07Receipt\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12)\n\x05total\x18\x03 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xd5\x01\n\x12\x43reateQuoteRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x13\n\x0bprovider_id\x18\x02 \x01(\t\x12\x11\n\trole_code\x18\x03 \x01(\t\x12-\n\tstart_utc\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x07\x65nd_utc\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08timezone\x18\x06 \x01(\t\x12\x15\n\rlocation_json\x18\x07 \x01(\t\"B\n\x13\x43reateQuoteResponse\x12+\n\x05quote\x18\x01 \x01(\x0b\x32\x1c.callsheet.payments.v1.Quote\"#\n\x0fGetQuoteRequest\x12\x10\n\x08quote_id\x18\x01 \x01(\t\"?\n\x10GetQuoteResponse\x12+\n\x05quote\x18\x01 \x01(\x0b\x32\x1c.callsheet.payments.v1.Quote\"l\n\x17\x41uthorizePaymentRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x10\n\x08quote_id\x18\x02 \x01(\t\x12\x10\n\x08order_id\x18\x03 \x01(\t\x12\x19\n\x11payment_method_id\x18\x04 \x01(\t\"K\n\x18\x41uthorizePaymentResponse\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\"=\n\x15\x43\x61pturePaymentRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x10\n\x08order_id\x18\x02 \x01(\t\"I\n\x16\x43\x61pturePaymentResponse\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\"\xaa\x01\n\x19SettleCancellationRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x10\n\x08order_id\x18\x02 \x01(\t\x12\x38\n\x0c\x63\x61ncelled_by\x18\x03 \x01(\x0e\x32\".callsheet.payments.v1.CancelledBy\x12-\n\tstart_utc\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x7f\n\x1aSettleCancellationResponse\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12\x30\n\x0crefunded_now\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\",\n\x18GetPaymentSummaryRequest\x12\x10\n\x08order_id\x18\x01 \x01(\t\"\xb2\x01\n\x19GetPaymentSummaryResponse\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12\x32\n\x0epending_extras\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12\x30\n\x08receipts\x18\x03 \x03(\x0b\x32\x1e.callsheet.payments.v1.Receipt*\xca\x01\n\rPaymentStatus\x12\x1e\n\x1aPAYMENT_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19PAYMENT_STATUS_AUTHORIZED\x10\x01\x12\x1b\n\x17PAYMENT_STATUS_CAPTURED\x10\x02\x12\x19\n\x15PAYMENT_STATUS_VOIDED\x10\x03\x12%\n!PAYMENT_STATUS_PARTIALLY_REFUNDED\x10\x04\x12\x1b\n\x17PAYMENT_STATUS_REFUNDED\x10\x05*^\n\x0b\x43\x61ncelledBy\x12\x1c\n\x18\x43\x41NCELLED_BY_UNSPECIFIED\x10\x00\x12\x16\n\x12\x43\x41NCELLED_BY_BUYER\x10\x01\x12\x19\n\x15\x43\x41NCELLED_BY_PROVIDER\x10\x02\x32\xab\x05\n\x0fPaymentsService\x12\x64\n\x0b\x43reateQuote\x12).callsheet.payments.v1.CreateQuoteRequest\x1a*.callsheet.payments.v1.CreateQuoteResponse\x12[\n\x08GetQuote\x12&.callsheet.payments.v1.GetQuoteRequest\x1a\'.callsheet.payments.v1.GetQuoteResponse\x12s\n\x10\x41uthorizePayment\x12..callsheet.payments.v1.AuthorizePaymentRequest\x1a/.callsheet.payments.v1.AuthorizePaymentResponse\x12m\n\x0e\x43\x61pturePayment\x12,.callsheet.payments.v1.CapturePaymentRequest\x1a-.callsheet.payments.v1.CapturePaymentResponse\x12y\n\x12SettleCancellation\x12\x30.callsheet.payments.v1.SettleCancellationRequest\x1a\x31.callsheet.payments.v1.SettleCancellationResponse\x12v\n\x11GetPaymentSummary\x12/.callsheet.payments.v1.GetPaymentSummaryRequest\x1a\x30.callsheet.payments.v1.GetPaymentSummaryResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$callsheet/payments/v1/payments.proto\x12\x15\x63\x61llsheet.payments.v1\x1a\x1f\x63\x61llsheet/common/v1/money.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"J\n\x10\x43\x61ncellationTier\x12\x1e\n\x16min_hours_before_start\x18\x01 \x01(\x05\x12\x16\n\x0erefund_percent\x18\x02 \x01(\x05\"\xef\x01\n\x0ePolicySnapshot\x12\x0f\n\x07version\x18\x01 \x01(\t\x12I\n\x18\x62uyer_cancellation_tiers\x18\x02 \x03(\x0b\x32\'.callsheet.payments.v1.CancellationTier\x12,\n$provider_cancellation_refund_percent\x18\x03 \x01(\x05\x12\x1b\n\x13\x64ispute_window_days\x18\x04 \x01(\x05\x12\x1b\n\x13reviews_window_days\x18\x05 \x01(\x05\x12\x19\n\x11payout_delay_days\x18\x06 \x01(\x05\"\x80\x03\n\rPriceSnapshot\x12/\n\x0bhourly_rate\x18\x01 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12\x18\n\x10\x64uration_minutes\x18\x02 \x01(\x05\x12,\n\x08subtotal\x18\x03 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12\x18\n\x10platform_fee_bps\x18\x04 \x01(\x05\x12\x30\n\x0cplatform_fee\x18\x05 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12\x18\n\x10tax_jurisdiction\x18\x06 \x01(\t\x12\x0f\n\x07tax_bps\x18\x07 \x01(\x05\x12\'\n\x03tax\x18\x08 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12+\n\x07\x64\x65posit\x18\t \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12)\n\x05total\x18\n \x01(\x0b\x32\x1a.callsheet.common.v1.Money\"\x9e\x03\n\x05Quote\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08\x62uyer_id\x18\x02 \x01(\t\x12\x13\n\x0bprovider_id\x18\x03 \x01(\t\x12\x11\n\trole_code\x18\x04 \x01(\t\x12-\n\tstart_utc\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x07\x65nd_utc\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08timezone\x18\x07 \x01(\t\x12\x15\n\rlocation_json\x18\x08 \x01(\t\x12\x33\n\x05price\x18\t \x01(\x0b\x32$.callsheet.payments.v1.PriceSnapshot\x12\x35\n\x06policy\x18\n \x01(\x0b\x32%.callsheet.payments.v1.PolicySnapshot\x12.\n\nexpires_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\ncreated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xb3\x02\n\x07Payment\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08order_id\x18\x02 \x01(\t\x12\x10\n\x08quote_id\x18\x03 \x01(\t\x12\x34\n\x06status\x18\x04 \x01(\x0e\x32$.callsheet.payments.v1.PaymentStatus\x12.\n\nauthorized\x18\x05 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12,\n\x08\x63\x61ptured\x18\x06 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12,\n\x08refunded\x18\x07 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12\x10\n\x08\x62uyer_id\x18\x08 \x01(\t\x12\x13\n\x0bprovider_id\x18\t \x01(\t\x12\x0f\n\x07version\x18\n \x01(\x03\"~\n\x07Receipt\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12)\n\x05total\x18\x03 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xd5\x01\n\x12\x43reateQuoteRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x13\n\x0bprovider_id\x18\x02 \x01(\t\x12\x11\n\trole_code\x18\x03 \x01(\t\x12-\n\tstart_utc\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x07\x65nd_utc\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08timezone\x18\x06 \x01(\t\x12\x15\n\rlocation_json\x18\x07 \x01(\t\"B\n\x13\x43reateQuoteResponse\x12+\n\x05quote\x18\x01 \x01(\x0b\x32\x1c.callsheet.payments.v1.Quote\"#\n\x0fGetQuoteRequest\x12\x10\n\x08quote_id\x18\x01 \x01(\t\"?\n\x10GetQuoteResponse\x12+\n\x05quote\x18\x01 \x01(\x0b\x32\x1c.callsheet.payments.v1.Quote\"l\n\x17\x41uthorizePaymentRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x10\n\x08quote_id\x18\x02 \x01(\t\x12\x10\n\x08order_id\x18\x03 \x01(\t\x12\x19\n\x11payment_method_id\x18\x04 \x01(\t\"K\n\x18\x41uthorizePaymentResponse\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\"=\n\x15\x43\x61pturePaymentRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x10\n\x08order_id\x18\x02 \x01(\t\"I\n\x16\x43\x61pturePaymentResponse\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\"\xdc\x01\n\x19SettleCancellationRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x10\n\x08order_id\x18\x02 \x01(\t\x12\x38\n\x0c\x63\x61ncelled_by\x18\x03 \x01(\x0e\x32\".callsheet.payments.v1.CancelledBy\x12-\n\tstart_utc\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0c\x63\x61ncelled_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"@\n\x18VoidAuthorizationRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x10\n\x08order_id\x18\x02 \x01(\t\"L\n\x19VoidAuthorizationResponse\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\"\x7f\n\x1aSettleCancellationResponse\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12\x30\n\x0crefunded_now\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\",\n\x18GetPaymentSummaryRequest\x12\x10\n\x08order_id\x18\x01 \x01(\t\"\xb2\x01\n\x19GetPaymentSummaryResponse\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12\x32\n\x0epending_extras\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12\x30\n\x08receipts\x18\x03 \x03(\x0b\x32\x1e.callsheet.payments.v1.Receipt*\x85\x02\n\rPaymentStatus\x12\x1e\n\x1aPAYMENT_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19PAYMENT_STATUS_AUTHORIZED\x10\x01\x12\x1b\n\x17PAYMENT_STATUS_CAPTURED\x10\x02\x12\x19\n\x15PAYMENT_STATUS_VOIDED\x10\x03\x12%\n!PAYMENT_STATUS_PARTIALLY_REFUNDED\x10\x04\x12\x1b\n\x17PAYMENT_STATUS_REFUNDED\x10\x05\x12\x1e\n\x1aPAYMENT_STATUS_AUTHORIZING\x10\x06\x12\x19\n\x15PAYMENT_STATUS_FAILED\x10\x07*^\n\x0b\x43\x61ncelledBy\x12\x1c\n\x18\x43\x41NCELLED_BY_UNSPECIFIED\x10\x00\x12\x16\n\x12\x43\x41NCELLED_BY_BUYER\x10\x01\x12\x19\n\x15\x43\x41NCELLED_BY_PROVIDER\x10\x02\x32\xa3\x06\n\x0fPaymentsService\x12\x64\n\x0b\x43reateQuote\x12).callsheet.payments.v1.CreateQuoteRequest\x1a*.callsheet.payments.v1.CreateQuoteResponse\x12[\n\x08GetQuote\x12&.callsheet.payments.v1.GetQuoteRequest\x1a\'.callsheet.payments.v1.GetQuoteResponse\x12s\n\x10\x41uthorizePayment\x12..callsheet.payments.v1.AuthorizePaymentRequest\x1a/.callsheet.payments.v1.AuthorizePaymentResponse\x12m\n\x0e\x43\x61pturePayment\x12,.callsheet.payments.v1.CapturePaymentRequest\x1a-.callsheet.payments.v1.CapturePaymentResponse\x12v\n\x11VoidAuthorization\x12/.callsheet.payments.v1.VoidAuthorizationRequest\x1a\x30.callsheet.payments.v1.VoidAuthorizationResponse\x12y\n\x12SettleCancellation\x12\x30.callsheet.payments.v1.SettleCancellationRequest\x1a\x31.callsheet.payments.v1.SettleCancellationResponse\x12v\n\x11GetPaymentSummary\x12/.callsheet.payments.v1.GetPaymentSummaryRequest\x1a\x30.callsheet.payments.v1.GetPaymentSummaryResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'callsheet.payments.v1.payments_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PAYMENTSTATUS']._serialized_start=2913
-  _globals['_PAYMENTSTATUS']._serialized_end=3115
-  _globals['_CANCELLEDBY']._serialized_start=3117
-  _globals['_CANCELLEDBY']._serialized_end=3211
+  _globals['_PAYMENTSTATUS']._serialized_start=3124
+  _globals['_PAYMENTSTATUS']._serialized_end=3385
+  _globals['_CANCELLEDBY']._serialized_start=3387
+  _globals['_CANCELLEDBY']._serialized_end=3481
   _globals['_CANCELLATIONTIER']._serialized_start=129
   _globals['_CANCELLATIONTIER']._serialized_end=203
   _globals['_POLICYSNAPSHOT']._serialized_start=206
@@ -46,33 +46,37 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_QUOTE']._serialized_start=835
   _globals['_QUOTE']._serialized_end=1249
   _globals['_PAYMENT']._serialized_start=1252
-  _globals['_PAYMENT']._serialized_end=1542
-  _globals['_RECEIPT']._serialized_start=1544
-  _globals['_RECEIPT']._serialized_end=1670
-  _globals['_CREATEQUOTEREQUEST']._serialized_start=1673
-  _globals['_CREATEQUOTEREQUEST']._serialized_end=1886
-  _globals['_CREATEQUOTERESPONSE']._serialized_start=1888
-  _globals['_CREATEQUOTERESPONSE']._serialized_end=1954
-  _globals['_GETQUOTEREQUEST']._serialized_start=1956
-  _globals['_GETQUOTEREQUEST']._serialized_end=1991
-  _globals['_GETQUOTERESPONSE']._serialized_start=1993
-  _globals['_GETQUOTERESPONSE']._serialized_end=2056
-  _globals['_AUTHORIZEPAYMENTREQUEST']._serialized_start=2058
-  _globals['_AUTHORIZEPAYMENTREQUEST']._serialized_end=2166
-  _globals['_AUTHORIZEPAYMENTRESPONSE']._serialized_start=2168
-  _globals['_AUTHORIZEPAYMENTRESPONSE']._serialized_end=2243
-  _globals['_CAPTUREPAYMENTREQUEST']._serialized_start=2245
-  _globals['_CAPTUREPAYMENTREQUEST']._serialized_end=2306
-  _globals['_CAPTUREPAYMENTRESPONSE']._serialized_start=2308
-  _globals['_CAPTUREPAYMENTRESPONSE']._serialized_end=2381
-  _globals['_SETTLECANCELLATIONREQUEST']._serialized_start=2384
-  _globals['_SETTLECANCELLATIONREQUEST']._serialized_end=2554
-  _globals['_SETTLECANCELLATIONRESPONSE']._serialized_start=2556
-  _globals['_SETTLECANCELLATIONRESPONSE']._serialized_end=2683
-  _globals['_GETPAYMENTSUMMARYREQUEST']._serialized_start=2685
-  _globals['_GETPAYMENTSUMMARYREQUEST']._serialized_end=2729
-  _globals['_GETPAYMENTSUMMARYRESPONSE']._serialized_start=2732
-  _globals['_GETPAYMENTSUMMARYRESPONSE']._serialized_end=2910
-  _globals['_PAYMENTSSERVICE']._serialized_start=3214
-  _globals['_PAYMENTSSERVICE']._serialized_end=3897
+  _globals['_PAYMENT']._serialized_end=1559
+  _globals['_RECEIPT']._serialized_start=1561
+  _globals['_RECEIPT']._serialized_end=1687
+  _globals['_CREATEQUOTEREQUEST']._serialized_start=1690
+  _globals['_CREATEQUOTEREQUEST']._serialized_end=1903
+  _globals['_CREATEQUOTERESPONSE']._serialized_start=1905
+  _globals['_CREATEQUOTERESPONSE']._serialized_end=1971
+  _globals['_GETQUOTEREQUEST']._serialized_start=1973
+  _globals['_GETQUOTEREQUEST']._serialized_end=2008
+  _globals['_GETQUOTERESPONSE']._serialized_start=2010
+  _globals['_GETQUOTERESPONSE']._serialized_end=2073
+  _globals['_AUTHORIZEPAYMENTREQUEST']._serialized_start=2075
+  _globals['_AUTHORIZEPAYMENTREQUEST']._serialized_end=2183
+  _globals['_AUTHORIZEPAYMENTRESPONSE']._serialized_start=2185
+  _globals['_AUTHORIZEPAYMENTRESPONSE']._serialized_end=2260
+  _globals['_CAPTUREPAYMENTREQUEST']._serialized_start=2262
+  _globals['_CAPTUREPAYMENTREQUEST']._serialized_end=2323
+  _globals['_CAPTUREPAYMENTRESPONSE']._serialized_start=2325
+  _globals['_CAPTUREPAYMENTRESPONSE']._serialized_end=2398
+  _globals['_SETTLECANCELLATIONREQUEST']._serialized_start=2401
+  _globals['_SETTLECANCELLATIONREQUEST']._serialized_end=2621
+  _globals['_VOIDAUTHORIZATIONREQUEST']._serialized_start=2623
+  _globals['_VOIDAUTHORIZATIONREQUEST']._serialized_end=2687
+  _globals['_VOIDAUTHORIZATIONRESPONSE']._serialized_start=2689
+  _globals['_VOIDAUTHORIZATIONRESPONSE']._serialized_end=2765
+  _globals['_SETTLECANCELLATIONRESPONSE']._serialized_start=2767
+  _globals['_SETTLECANCELLATIONRESPONSE']._serialized_end=2894
+  _globals['_GETPAYMENTSUMMARYREQUEST']._serialized_start=2896
+  _globals['_GETPAYMENTSUMMARYREQUEST']._serialized_end=2940
+  _globals['_GETPAYMENTSUMMARYRESPONSE']._serialized_start=2943
+  _globals['_GETPAYMENTSUMMARYRESPONSE']._serialized_end=3121
+  _globals['_PAYMENTSSERVICE']._serialized_start=3484
+  _globals['_PAYMENTSSERVICE']._serialized_end=4287
 # @@protoc_insertion_point(module_scope)

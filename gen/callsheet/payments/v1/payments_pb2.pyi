@@ -19,6 +19,8 @@ class PaymentStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PAYMENT_STATUS_VOIDED: _ClassVar[PaymentStatus]
     PAYMENT_STATUS_PARTIALLY_REFUNDED: _ClassVar[PaymentStatus]
     PAYMENT_STATUS_REFUNDED: _ClassVar[PaymentStatus]
+    PAYMENT_STATUS_AUTHORIZING: _ClassVar[PaymentStatus]
+    PAYMENT_STATUS_FAILED: _ClassVar[PaymentStatus]
 
 class CancelledBy(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -31,6 +33,8 @@ PAYMENT_STATUS_CAPTURED: PaymentStatus
 PAYMENT_STATUS_VOIDED: PaymentStatus
 PAYMENT_STATUS_PARTIALLY_REFUNDED: PaymentStatus
 PAYMENT_STATUS_REFUNDED: PaymentStatus
+PAYMENT_STATUS_AUTHORIZING: PaymentStatus
+PAYMENT_STATUS_FAILED: PaymentStatus
 CANCELLED_BY_UNSPECIFIED: CancelledBy
 CANCELLED_BY_BUYER: CancelledBy
 CANCELLED_BY_PROVIDER: CancelledBy
@@ -112,7 +116,7 @@ class Quote(_message.Message):
     def __init__(self, id: _Optional[str] = ..., buyer_id: _Optional[str] = ..., provider_id: _Optional[str] = ..., role_code: _Optional[str] = ..., start_utc: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_utc: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., timezone: _Optional[str] = ..., location_json: _Optional[str] = ..., price: _Optional[_Union[PriceSnapshot, _Mapping]] = ..., policy: _Optional[_Union[PolicySnapshot, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Payment(_message.Message):
-    __slots__ = ("id", "order_id", "quote_id", "status", "authorized", "captured", "refunded", "buyer_id", "provider_id")
+    __slots__ = ("id", "order_id", "quote_id", "status", "authorized", "captured", "refunded", "buyer_id", "provider_id", "version")
     ID_FIELD_NUMBER: _ClassVar[int]
     ORDER_ID_FIELD_NUMBER: _ClassVar[int]
     QUOTE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -122,6 +126,7 @@ class Payment(_message.Message):
     REFUNDED_FIELD_NUMBER: _ClassVar[int]
     BUYER_ID_FIELD_NUMBER: _ClassVar[int]
     PROVIDER_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
     id: str
     order_id: str
     quote_id: str
@@ -131,7 +136,8 @@ class Payment(_message.Message):
     refunded: _money_pb2.Money
     buyer_id: str
     provider_id: str
-    def __init__(self, id: _Optional[str] = ..., order_id: _Optional[str] = ..., quote_id: _Optional[str] = ..., status: _Optional[_Union[PaymentStatus, str]] = ..., authorized: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., captured: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., refunded: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., buyer_id: _Optional[str] = ..., provider_id: _Optional[str] = ...) -> None: ...
+    version: int
+    def __init__(self, id: _Optional[str] = ..., order_id: _Optional[str] = ..., quote_id: _Optional[str] = ..., status: _Optional[_Union[PaymentStatus, str]] = ..., authorized: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., captured: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., refunded: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., buyer_id: _Optional[str] = ..., provider_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
 
 class Receipt(_message.Message):
     __slots__ = ("id", "kind", "total", "created_at")
@@ -214,16 +220,32 @@ class CapturePaymentResponse(_message.Message):
     def __init__(self, payment: _Optional[_Union[Payment, _Mapping]] = ...) -> None: ...
 
 class SettleCancellationRequest(_message.Message):
-    __slots__ = ("request_id", "order_id", "cancelled_by", "start_utc")
+    __slots__ = ("request_id", "order_id", "cancelled_by", "start_utc", "cancelled_at")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     ORDER_ID_FIELD_NUMBER: _ClassVar[int]
     CANCELLED_BY_FIELD_NUMBER: _ClassVar[int]
     START_UTC_FIELD_NUMBER: _ClassVar[int]
+    CANCELLED_AT_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     order_id: str
     cancelled_by: CancelledBy
     start_utc: _timestamp_pb2.Timestamp
-    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., cancelled_by: _Optional[_Union[CancelledBy, str]] = ..., start_utc: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    cancelled_at: _timestamp_pb2.Timestamp
+    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., cancelled_by: _Optional[_Union[CancelledBy, str]] = ..., start_utc: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancelled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class VoidAuthorizationRequest(_message.Message):
+    __slots__ = ("request_id", "order_id")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    order_id: str
+    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ...) -> None: ...
+
+class VoidAuthorizationResponse(_message.Message):
+    __slots__ = ("payment",)
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    payment: Payment
+    def __init__(self, payment: _Optional[_Union[Payment, _Mapping]] = ...) -> None: ...
 
 class SettleCancellationResponse(_message.Message):
     __slots__ = ("payment", "refunded_now")

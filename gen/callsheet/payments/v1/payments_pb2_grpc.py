@@ -56,6 +56,11 @@ class PaymentsServiceStub:
                 request_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.CapturePaymentRequest.SerializeToString,
                 response_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.CapturePaymentResponse.FromString,
                 _registered_method=True)
+        self.VoidAuthorization = channel.unary_unary(
+                '/callsheet.payments.v1.PaymentsService/VoidAuthorization',
+                request_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.VoidAuthorizationRequest.SerializeToString,
+                response_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.VoidAuthorizationResponse.FromString,
+                _registered_method=True)
         self.SettleCancellation = channel.unary_unary(
                 '/callsheet.payments.v1.PaymentsService/SettleCancellation',
                 request_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.SettleCancellationRequest.SerializeToString,
@@ -98,7 +103,17 @@ class PaymentsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def CapturePayment(self, request, context):
-        """Captures an order's authorization in full (service callers only).
+        """Captures an order's authorization in full (service callers only). Capturing a captured
+        payment returns it unchanged.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VoidAuthorization(self, request, context):
+        """Releases an order's authorization without capture (service callers only): the
+        compensation of a checkout whose order could not be made. Voiding a voided or failed
+        payment returns it unchanged.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -141,6 +156,11 @@ def add_PaymentsServiceServicer_to_server(servicer, server):
                     servicer.CapturePayment,
                     request_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.CapturePaymentRequest.FromString,
                     response_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.CapturePaymentResponse.SerializeToString,
+            ),
+            'VoidAuthorization': grpc.unary_unary_rpc_method_handler(
+                    servicer.VoidAuthorization,
+                    request_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.VoidAuthorizationRequest.FromString,
+                    response_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.VoidAuthorizationResponse.SerializeToString,
             ),
             'SettleCancellation': grpc.unary_unary_rpc_method_handler(
                     servicer.SettleCancellation,
@@ -263,6 +283,33 @@ class PaymentsService:
             '/callsheet.payments.v1.PaymentsService/CapturePayment',
             callsheet_dot_payments_dot_v1_dot_payments__pb2.CapturePaymentRequest.SerializeToString,
             callsheet_dot_payments_dot_v1_dot_payments__pb2.CapturePaymentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VoidAuthorization(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.payments.v1.PaymentsService/VoidAuthorization',
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.VoidAuthorizationRequest.SerializeToString,
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.VoidAuthorizationResponse.FromString,
             options,
             channel_credentials,
             insecure,

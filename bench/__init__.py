@@ -1,0 +1,1 @@
+"""``make bench``: the real operations measured against the bare chain, on one machine, in one run."""

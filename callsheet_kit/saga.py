@@ -1,0 +1,490 @@
+"""Sagas: multi-service flows with no cross-service transaction, run by one mechanism.
+
+A saga is a row in the service's ``saga`` table: its kind, the key that makes starting it
+idempotent, the step it is at, its data, attempts, the time of its next attempt, its last error
+and its deadline. A ``SagaFlow`` says what each step does; steps call other services (never
+inside a transaction) and must be idempotent at their owners, because a step may run again after
+a crash or a lost reply. The runner drives a saga step by step, holding a short lease on it so
+that two drivers (the request that started it, the sweeper of any replica) never run the same
+saga at once. A transient failure is retried with exponential backoff; a permanent one, or a
+deadline passed, switches the saga to its compensation steps (an authorization with no order is
+voided); a saga that can neither finish nor compensate is escalated (status ``stuck``, an error
+log and the ``callsheet.saga.stuck`` metric; the definition's ``on_stuck`` may do more).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from google.protobuf.message import Message
+from opentelemetry import metrics
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from callsheet_kit.clock import Clock
+from callsheet_kit.db import Database
+from callsheet_kit.errors import CommonReason, DomainError, ErrorCode, FieldViolation, idempotency_mismatch
+from callsheet_kit.idempotency import check_key, pack_response, request_fingerprint, unpack_response
+from callsheet_kit.ids import new_id
+from callsheet_kit.tables import KitTables
+
+log = logging.getLogger(__name__)
+
+_stuck = metrics.get_meter("callsheet.saga").create_counter(
+    "callsheet.saga.stuck", description="Sagas that could neither finish nor compensate and need a person"
+)
+
+# Failures worth retrying: the peer may answer next time. Anything else is the peer's final word.
+TRANSIENT_CODES = frozenset({ErrorCode.UNAVAILABLE, ErrorCode.INTERNAL})
+
+
+class SagaStatus(StrEnum):
+    """Where a saga is in its life."""
+
+    RUNNING = "running"
+    COMPENSATING = "compensating"
+    COMPLETED = "completed"
+    FAILED = "failed"  # ended without its effect; whatever was done was undone
+    STUCK = "stuck"  # escalated: a person must look
+
+    @property
+    def finished(self) -> bool:
+        """True once the saga will not move by itself any more."""
+        return self in (SagaStatus.COMPLETED, SagaStatus.FAILED, SagaStatus.STUCK)
+
+
+@dataclass
+class Saga:
+    """A saga as loaded from its row."""
+
+    saga_id: str
+    kind: str
+    key: str
+    subject: str
+    status: SagaStatus
+    step: str
+    data: dict[str, Any]
+    attempts: int
+    deadline: datetime
+    last_error: str | None
+    response: bytes | None
+
+    def result(self) -> Message:
+        """The response the saga completed with."""
+        if self.response is None:
+            raise ValueError(f"saga {self.saga_id} has no response")
+        return unpack_response(self.response)
+
+    def failure(self) -> DomainError:
+        """The error that ended the saga without its effect."""
+        stored = self.data.get("failure") or {}
+        return DomainError(
+            ErrorCode(stored.get("code", ErrorCode.INTERNAL.value)),
+            stored.get("message", self.last_error or "the flow failed"),
+            reason=stored.get("reason", ""),
+            metadata=stored.get("metadata", {}),
+            violations=tuple(FieldViolation(field, description) for field, description in stored.get("violations", [])),
+        )
+
+
+@dataclass(frozen=True)
+class Next:
+    """Go on with ``step``, merging ``data`` into the saga's data."""
+
+    step: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Complete:
+    """The saga reached its goal (or, while compensating, undid everything)."""
+
+    response: Message | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Wait at ``step`` for a reply event (see ``SagaRunner.resume``), or until ``until`` at the latest.
+
+    A step that sent a command through the outbox waits for the reply this way; the consumer of
+    the reply resumes the saga with the reply's data. If no reply comes, the sweeper runs the
+    step again at ``until`` (by default the saga's deadline), where it can ask again or give up.
+    """
+
+    step: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+    until: datetime | None = None
+
+
+Outcome = Next | Complete | Wait
+
+
+class SagaFlow(ABC):
+    """A base for saga definitions: forward only (a failure is escalated) unless ``compensation`` says otherwise."""
+
+    kind: ClassVar[str]
+
+    @abstractmethod
+    async def run(self, saga: Saga) -> Outcome:
+        """Runs ``saga.step`` (outside any transaction) and says what comes next."""
+
+    def compensation(self, saga: Saga, error: DomainError | None) -> str | None:
+        """No compensation: an effect that cannot be had is escalated to a person."""
+        return None
+
+    async def on_stuck(self, saga: Saga) -> None:
+        """Nothing beyond the error log and the ``callsheet.saga.stuck`` metric."""
+        return None
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with jitter; compensation gives up after ``max_compensation_attempts``."""
+
+    base_seconds: float = 0.5
+    cap_seconds: float = 300.0
+    max_compensation_attempts: int = 20
+
+    def delay(self, attempts: int) -> timedelta:
+        """The wait before attempt ``attempts + 1``."""
+        seconds = min(self.cap_seconds, self.base_seconds * 2 ** min(attempts, 20))
+        return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
+
+
+class SagaRunner:
+    """Starts, drives and sweeps the sagas of one service."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        tables: KitTables,
+        clock: Clock,
+        lease_seconds: float = 30.0,
+        policy: RetryPolicy | None = None,
+    ) -> None:
+        self._db = db
+        self._table = tables.saga
+        self._clock = clock
+        self._lease = timedelta(seconds=lease_seconds)
+        self._policy = policy or RetryPolicy()
+        self._definitions: dict[str, SagaFlow] = {}
+
+    def register(self, definition: SagaFlow) -> None:
+        """Makes a kind of saga runnable here."""
+        self._definitions[definition.kind] = definition
+
+    async def start(
+        self,
+        session: AsyncSession,
+        *,
+        kind: str,
+        key: str,
+        subject: str,
+        step: str,
+        data: Mapping[str, Any],
+        deadline: datetime,
+        request: Message | None = None,
+    ) -> tuple[Saga, bool]:
+        """Starts a saga in the caller's transaction, once per ``(kind, key)``.
+
+        Returns the saga and whether this call started it. A repeat with a different
+        ``request`` fails with IDEMPOTENCY_MISMATCH.
+        """
+        check_key(key)
+        if kind not in self._definitions:
+            raise KeyError(f"no saga definition for {kind!r}")
+        now = self._clock.now()
+        fingerprint = request_fingerprint(request) if request is not None else ""
+        inserted = await session.execute(
+            insert(self._table)
+            .values(
+                saga_id=new_id("sga"),
+                kind=kind,
+                key=key,
+                subject=subject,
+                status=SagaStatus.RUNNING.value,
+                step=step,
+                data=dict(data),
+                request_hash=fingerprint,
+                attempts=0,
+                next_attempt_at=now,
+                deadline=deadline,
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing()
+            .returning(self._table.c.saga_id)
+        )
+        created = inserted.first() is not None
+        row = (
+            await session.execute(select(self._table).where(self._table.c.kind == kind, self._table.c.key == key))
+        ).one()
+        if not created and row.request_hash != fingerprint:
+            raise idempotency_mismatch()
+        return _saga(row), created
+
+    async def get(self, saga_id: str) -> Saga:
+        """The saga as it is now."""
+        async with self._db.transaction() as session:
+            row = (await session.execute(select(self._table).where(self._table.c.saga_id == saga_id))).one()
+            return _saga(row)
+
+    async def pending_for(self, session: AsyncSession, subject: str) -> bool:
+        """True while a saga about ``subject`` may still act (consumers use it to wait for a subject)."""
+        found = await session.execute(
+            select(self._table.c.saga_id)
+            .where(
+                self._table.c.subject == subject,
+                self._table.c.status.in_([SagaStatus.RUNNING.value, SagaStatus.COMPENSATING.value]),
+            )
+            .limit(1)
+        )
+        return found.first() is not None
+
+    async def resume(self, session: AsyncSession, *, kind: str, subject: str, data: Mapping[str, Any]) -> str | None:
+        """Wakes the running saga of ``kind`` about ``subject`` with a reply's ``data``, in the caller's transaction.
+
+        Returns the saga's id (drive it after commit), or None when no such saga is running (a
+        late or repeated reply changes nothing).
+        """
+        woken = await session.execute(
+            update(self._table)
+            .where(
+                self._table.c.kind == kind,
+                self._table.c.subject == subject,
+                self._table.c.status == SagaStatus.RUNNING.value,
+            )
+            .values(data=self._table.c.data.op("||")(dict(data)), next_attempt_at=self._clock.now())
+            .returning(self._table.c.saga_id)
+        )
+        saga_id: str | None = woken.scalar()
+        return saga_id
+
+    async def drive(self, saga_id: str) -> Saga:
+        """Runs the saga until it finishes or must wait for a retry; returns it as it then is.
+
+        When another driver holds the saga, waits for it to finish or let go (at most one lease),
+        taking the saga over if it lets go unfinished.
+        """
+        deadline = asyncio.get_running_loop().time() + self._lease.total_seconds()
+        while True:
+            saga = await self._lease_saga(saga_id)
+            if saga is not None:
+                return await self._run(saga)
+            current = await self.get(saga_id)
+            if current.status.finished or asyncio.get_running_loop().time() > deadline:
+                return current
+            await asyncio.sleep(0.05)
+
+    async def sweep(self, *, limit: int = 20) -> int:
+        """Drives the sagas whose next attempt is due; returns how many were taken.
+
+        Rows are taken with ``FOR UPDATE SKIP LOCKED`` and leased, so replicas share the work; only
+        kinds registered here are taken (a replica of an older release leaves newer kinds alone).
+        """
+        if not self._definitions:
+            return 0
+        now = self._clock.now()
+        async with self._db.transaction() as session:
+            due = (
+                await session.execute(
+                    select(self._table.c.saga_id)
+                    .where(
+                        self._table.c.kind.in_(list(self._definitions)),
+                        self._table.c.status.in_([SagaStatus.RUNNING.value, SagaStatus.COMPENSATING.value]),
+                        self._table.c.next_attempt_at <= now,
+                        (self._table.c.lease_until.is_(None)) | (self._table.c.lease_until < now),
+                    )
+                    .order_by(self._table.c.next_attempt_at)
+                    .limit(limit)
+                    .with_for_update(skip_locked=True)
+                )
+            ).scalars()
+            ids = list(due)
+            if ids:
+                await session.execute(
+                    update(self._table).where(self._table.c.saga_id.in_(ids)).values(lease_until=now + self._lease)
+                )
+        for saga_id in ids:
+            try:
+                await self._run(await self.get(saga_id))
+            except Exception:
+                log.exception("saga %s could not be driven", saga_id)
+        return len(ids)
+
+    async def _lease_saga(self, saga_id: str) -> Saga | None:
+        now = self._clock.now()
+        async with self._db.transaction() as session:
+            row = (
+                await session.execute(
+                    update(self._table)
+                    .where(
+                        self._table.c.saga_id == saga_id,
+                        self._table.c.status.in_([SagaStatus.RUNNING.value, SagaStatus.COMPENSATING.value]),
+                        (self._table.c.lease_until.is_(None)) | (self._table.c.lease_until < now),
+                    )
+                    .values(lease_until=now + self._lease)
+                    .returning(*self._table.c)
+                )
+            ).first()
+        return _saga(row) if row is not None else None
+
+    async def _run(self, saga: Saga) -> Saga:
+        definition = self._definitions[saga.kind]
+        while not saga.status.finished:
+            now = self._clock.now()
+            try:
+                outcome = await definition.run(saga)
+            except DomainError as error:
+                if error.code in TRANSIENT_CODES:
+                    return await self._retry(definition, saga, str(error))
+                return await self._fail(definition, saga, error)
+            except Exception as error:
+                log.warning("saga %s (%s) step %s failed: %s", saga.saga_id, saga.kind, saga.step, error)
+                return await self._retry(definition, saga, f"{type(error).__name__}: {error}")
+            data = {**saga.data, **outcome.data}
+            if isinstance(outcome, Wait):
+                until = outcome.until or saga.deadline
+                return await self._save(saga, step=outcome.step, data=data, attempts=0, next_at=until, lease=False)
+            if isinstance(outcome, Next):
+                saga = await self._save(saga, step=outcome.step, data=data, attempts=0, next_at=now, lease=True)
+            elif saga.status is SagaStatus.COMPENSATING:
+                saga = await self._save(saga, status=SagaStatus.FAILED, data=data, lease=False)
+            else:
+                response = pack_response(outcome.response) if outcome.response is not None else None
+                saga = await self._save(saga, status=SagaStatus.COMPLETED, data=data, response=response, lease=False)
+        return saga
+
+    async def _retry(self, definition: SagaFlow, saga: Saga, error: str) -> Saga:
+        now = self._clock.now()
+        attempts = saga.attempts + 1
+        if saga.status is SagaStatus.RUNNING and now >= saga.deadline:
+            step = definition.compensation(saga, None)
+            if step is None:
+                return await self._escalate(definition, saga, f"deadline passed: {error}")
+            failure = _failure(
+                CommonReason.TIMED_OUT.error(
+                    "the flow did not finish in time and was undone; start again with a new key"
+                )
+            )
+            saga = await self._save(
+                saga,
+                status=SagaStatus.COMPENSATING,
+                step=step,
+                data={**saga.data, "failure": failure},
+                attempts=0,
+                next_at=now,
+                last_error=error,
+                lease=True,
+            )
+            return await self._run(saga)
+        if saga.status is SagaStatus.COMPENSATING and attempts >= self._policy.max_compensation_attempts:
+            return await self._escalate(definition, saga, error)
+        return await self._save(
+            saga, attempts=attempts, next_at=now + self._policy.delay(attempts), last_error=error, lease=False
+        )
+
+    async def _fail(self, definition: SagaFlow, saga: Saga, error: DomainError) -> Saga:
+        data = {**saga.data, "failure": saga.data.get("failure") or _failure(error)}
+        if saga.status is SagaStatus.COMPENSATING:
+            return await self._escalate(definition, saga, f"compensation refused: {error}")
+        step = definition.compensation(saga, error)
+        if step is None:
+            return await self._save(saga, status=SagaStatus.FAILED, data=data, last_error=str(error), lease=False)
+        saga = await self._save(
+            saga,
+            status=SagaStatus.COMPENSATING,
+            step=step,
+            data=data,
+            attempts=0,
+            next_at=self._clock.now(),
+            last_error=str(error),
+            lease=True,
+        )
+        return await self._run(saga)
+
+    async def _escalate(self, definition: SagaFlow, saga: Saga, error: str) -> Saga:
+        log.error("saga %s (%s) is stuck at %s: %s", saga.saga_id, saga.kind, saga.step, error)
+        _stuck.add(1, {"kind": saga.kind, "step": saga.step})
+        saga = await self._save(saga, status=SagaStatus.STUCK, last_error=error, lease=False)
+        try:
+            await definition.on_stuck(saga)
+        except Exception:
+            log.exception("escalating saga %s failed", saga.saga_id)
+        return saga
+
+    async def _save(
+        self,
+        saga: Saga,
+        *,
+        lease: bool,
+        status: SagaStatus | None = None,
+        step: str | None = None,
+        data: dict[str, Any] | None = None,
+        attempts: int | None = None,
+        next_at: datetime | None = None,
+        last_error: str | None = None,
+        response: bytes | None = None,
+    ) -> Saga:
+        now = self._clock.now()
+        values: dict[str, Any] = {"updated_at": now, "lease_until": now + self._lease if lease else None}
+        for name, value in (
+            ("status", status.value if status else None),
+            ("step", step),
+            ("data", data),
+            ("attempts", attempts),
+            ("next_attempt_at", next_at),
+            ("last_error", last_error),
+            ("response", response),
+        ):
+            if value is not None:
+                values[name] = value
+        async with self._db.transaction() as session:
+            row = (
+                await session.execute(
+                    update(self._table)
+                    .where(self._table.c.saga_id == saga.saga_id)
+                    .values(**values)
+                    .returning(*self._table.c)
+                )
+            ).one()
+        return _saga(row)
+
+
+def _failure(error: DomainError) -> dict[str, Any]:
+    return {
+        "code": error.code.value,
+        "reason": error.reason,
+        "message": error.message,
+        "metadata": dict(error.metadata),
+        "violations": [[violation.field, violation.description] for violation in error.violations],
+    }
+
+
+def _saga(row: Any) -> Saga:
+    data = row.data if isinstance(row.data, dict) else json.loads(row.data)
+    return Saga(
+        saga_id=row.saga_id,
+        kind=row.kind,
+        key=row.key,
+        subject=row.subject,
+        status=SagaStatus(row.status),
+        step=row.step,
+        data=data,
+        attempts=row.attempts,
+        deadline=row.deadline,
+        last_error=row.last_error,
+        response=row.response,
+    )

@@ -1,0 +1,49 @@
+"""Every operation the gateway serves, one module each; ``OPERATIONS`` is the one place they are listed.
+
+A module holds the operation's models, the conversion of the service's answer, and one async
+function that is both its GraphQL resolver and, under a FastAPI route, its REST twin (see
+``gateway.operation`` for the conventions). To add an operation once its RPC exists:
+
+1. write ``gateway/operations/<field>.py`` after its closest sibling (``checkout`` for a
+   mutation with an input, ``orders`` for a list, ``order_timeline`` for a field of Order),
+   ending in ``OPERATION = Operation("Type.field", function, router)``;
+2. list it in ``OPERATIONS`` below (the order is the order of /openapi.json);
+3. if its field was declared in ``not_deployed``, take it out there.
+
+Fields the contract does not have yet go in ``gateway/schema/extensions.graphql``.
+"""
+
+from __future__ import annotations
+
+from gateway.operation import Operation
+from gateway.operations import (
+    advance_clock,
+    cancel_order,
+    checkout,
+    confirm_order,
+    create_quote,
+    not_deployed,
+    notification_preferences,
+    notifications,
+    order,
+    order_payment,
+    order_timeline,
+    orders,
+    update_notification_preferences,
+)
+
+OPERATIONS: tuple[Operation, ...] = (
+    create_quote.OPERATION,
+    checkout.OPERATION,
+    orders.OPERATION,
+    order.OPERATION,
+    order_timeline.OPERATION,
+    order_payment.OPERATION,
+    confirm_order.OPERATION,
+    cancel_order.OPERATION,
+    notifications.OPERATION,
+    notification_preferences.OPERATION,
+    update_notification_preferences.OPERATION,
+    advance_clock.OPERATION,
+    *not_deployed.OPERATIONS,
+)

@@ -1,0 +1,211 @@
+"""The API shapes more than one operation serves: conversions from proto messages, and REST models.
+
+Conversions return dicts keyed by the public camelCase field names, which GraphQL resolves
+directly. Times stay ``datetime`` (UTC) and order states stay proto enum values, so each face
+renders them its own way: the GraphQL ``DateTime`` scalar and enum binding, or the REST models
+below. A shape that only one operation serves lives in that operation's module instead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    WithJsonSchema,
+)
+from pydantic.alias_generators import to_camel
+
+from callsheet.common.v1 import money_pb2
+from callsheet.notify.v1 import notify_pb2
+from callsheet.orders.v1 import orders_pb2
+
+ApiObject = dict[str, Any]
+
+ORDER_STATE_PREFIX = "ORDER_STATE_"
+# The public OrderState names and their proto values, read from the proto so they cannot drift.
+ORDER_STATES: dict[str, int] = {
+    value.name.removeprefix(ORDER_STATE_PREFIX): value.number
+    for value in orders_pb2.OrderState.DESCRIPTOR.values
+    if value.number != orders_pb2.ORDER_STATE_UNSPECIFIED
+}
+ORDER_STATE_NAMES: dict[int, str] = {number: name for name, number in ORDER_STATES.items()}
+
+
+# Conversions from proto messages.
+
+
+def timestamp(value: Timestamp) -> datetime:
+    """A proto timestamp as an aware UTC datetime."""
+    return value.ToDatetime(tzinfo=UTC)
+
+
+def to_timestamp(value: datetime) -> Timestamp:
+    """An aware datetime as a proto timestamp."""
+    stamp = Timestamp()
+    stamp.FromDatetime(value.astimezone(UTC))
+    return stamp
+
+
+def json_object(text: str) -> Any:
+    """A JSON document a service stored as text; empty text is an empty object."""
+    return json.loads(text) if text else {}
+
+
+def money(value: money_pb2.Money, *, currency: str = "") -> ApiObject:
+    """Money in minor units; an unset amount takes the given currency."""
+    return {"amountCents": value.amount_cents, "currency": value.currency or currency}
+
+
+def order(message: orders_pb2.Order) -> ApiObject:
+    """An Order's own fields; its timeline, payment and cards are resolved on demand."""
+    return {
+        "id": message.id,
+        "state": message.state,
+        "version": message.version,
+        "buyerId": message.buyer_id,
+        "providerId": message.provider_id,
+        "roleCode": message.role_code,
+        "startUtc": timestamp(message.start_utc),
+        "endUtc": timestamp(message.end_utc),
+        "timezone": message.timezone,
+        "location": json_object(message.location_json),
+        "priceSnapshot": json_object(message.price_snapshot_json),
+        "policySnapshot": json_object(message.policy_snapshot_json),
+    }
+
+
+def connection(edges: Iterable[tuple[str, ApiObject]], next_page_token: str) -> ApiObject:
+    """A page of a list from (cursor, node) pairs: edges, and whether there is more."""
+    page = [{"cursor": cursor, "node": node} for cursor, node in edges]
+    return {
+        "edges": page,
+        "pageInfo": {"hasNextPage": bool(next_page_token), "endCursor": page[-1]["cursor"] if page else None},
+    }
+
+
+def preferences(message: notify_pb2.Preferences) -> ApiObject:
+    """NotificationPreferences; unset quiet hours are null."""
+    return {
+        "timezone": message.timezone,
+        "quietHoursStart": message.quiet_hours_start or None,
+        "quietHoursEnd": message.quiet_hours_end or None,
+        "safeMode": message.safe_mode,
+        "email": message.email,
+        "push": message.push,
+    }
+
+
+# REST models: camelCase exactly like the GraphQL types, so /openapi.json documents them.
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+def _state_name(value: Any) -> Any:
+    # Orders carry the proto enum value; REST shows its public name.
+    return ORDER_STATE_NAMES.get(value, value) if isinstance(value, int) else value
+
+
+UtcDateTime = Annotated[
+    AwareDatetime,
+    AfterValidator(_utc),
+    PlainSerializer(lambda value: value.isoformat().replace("+00:00", "Z"), return_type=str),
+]
+OrderStateName = Annotated[
+    str,
+    BeforeValidator(_state_name),
+    WithJsonSchema({"type": "string", "enum": list(ORDER_STATES)}),
+]
+
+NodeT = TypeVar("NodeT")
+EdgeT = TypeVar("EdgeT")
+
+
+class ApiModel(BaseModel):
+    """camelCase on the wire, snake_case in Python."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+    def graphql_input(self, **more: Any) -> dict[str, Any]:
+        """This body as the GraphQL input object it twins: API names, only the fields the client sent.
+
+        Values stay Python values (a ``datetime`` stays one), as GraphQL hands them to resolvers;
+        ``more`` adds fields REST carries elsewhere, such as an id from the path.
+        """
+        fields = type(self).model_fields
+        return {fields[name].alias or name: getattr(self, name) for name in self.model_fields_set} | more
+
+
+class Money(ApiModel):
+    """An exact amount in minor units."""
+
+    amount_cents: int
+    currency: str
+
+
+class PageInfo(ApiModel):
+    """Whether another page follows, and the cursor to ask for it with."""
+
+    has_next_page: bool
+    end_cursor: str | None
+
+
+class Edge(ApiModel, Generic[NodeT]):
+    """One item of a page and its cursor; subclass it per node, named ``<Node>Edge``."""
+
+    cursor: str
+    node: NodeT
+
+
+class Connection(ApiModel, Generic[EdgeT]):
+    """A page of a list; subclass it per edge, named ``<Node>Connection``."""
+
+    edges: list[EdgeT]
+    page_info: PageInfo
+
+
+class Order(ApiModel):
+    """A booking; its timeline and payment are resources of their own."""
+
+    id: str
+    state: OrderStateName
+    version: int
+    buyer_id: str
+    provider_id: str
+    role_code: str
+    start_utc: UtcDateTime
+    end_utc: UtcDateTime
+    timezone: str
+    location: Any
+    price_snapshot: Any
+    policy_snapshot: Any
+
+
+class OrderCommandInput(ApiModel):
+    """A command on the order in the path (GraphQL's OrderCommandInput without orderId)."""
+
+    expected_version: int
+    idempotency_key: str
+    reason: str | None = None
+
+
+class NotificationPreferences(ApiModel):
+    """A user's notification settings."""
+
+    timezone: str
+    quiet_hours_start: str | None
+    quiet_hours_end: str | None
+    safe_mode: bool
+    email: bool
+    push: bool

@@ -1,0 +1,1 @@
+"""The use cases of notify, one module each."""

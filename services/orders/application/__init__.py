@@ -1,1 +1,0 @@
-"""Use cases of orders, one transaction each."""

@@ -1,0 +1,12 @@
+"""Why orders refuses: the reasons of ``callsheet.orders.v1.ErrorReason``, each with its contract code."""
+
+from __future__ import annotations
+
+from callsheet_kit.errors import ErrorCode, Reason
+
+
+class OrdersReason(Reason):
+    """Failures particular to orders (the common ones are ``CommonReason``)."""
+
+    SLOT_TAKEN = "SLOT_TAKEN", ErrorCode.FAILED_PRECONDITION
+    INVALID_TRANSITION = "INVALID_TRANSITION", ErrorCode.FAILED_PRECONDITION

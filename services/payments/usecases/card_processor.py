@@ -1,0 +1,72 @@
+"""The card processor as payments needs it: a port shaped after Stripe's PaymentIntents.
+
+Adapters implement it (the test-mode simulator today, the Stripe SDK next); every call carries
+an idempotency key, and repeating one returns the first result, as Stripe does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class CardDeclined(Exception):
+    """The card issuer declined the authorization."""
+
+    def __init__(self, decline_code: str) -> None:
+        super().__init__(decline_code)
+        self.decline_code = decline_code
+
+
+class UnknownPaymentMethod(Exception):
+    """The processor knows no such payment method (Stripe's ``resource_missing``)."""
+
+
+@dataclass(frozen=True)
+class IntentResult:
+    """A PaymentIntent as the provider reports it."""
+
+    intent_id: str
+    status: str  # requires_capture | succeeded | canceled
+    amount_capturable_cents: int
+    amount_received_cents: int
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    """A refund as the provider reports it."""
+
+    refund_id: str
+    amount_cents: int
+
+
+class PaymentProvider(Protocol):
+    """What payments needs of a card processor."""
+
+    async def authorize(
+        self,
+        *,
+        amount_cents: int,
+        currency: str,
+        payment_method_id: str,
+        idempotency_key: str,
+        metadata: dict[str, str],
+    ) -> IntentResult:
+        """Creates and confirms a PaymentIntent with manual capture; raises CardDeclined or UnknownPaymentMethod."""
+        ...
+
+    async def capture(self, *, intent_id: str, amount_cents: int, idempotency_key: str) -> IntentResult:
+        """Captures (part of) an authorized intent."""
+        ...
+
+    async def cancel(self, *, intent_id: str, idempotency_key: str) -> IntentResult:
+        """Releases an uncaptured authorization."""
+        ...
+
+    async def refund(self, *, intent_id: str, amount_cents: int, idempotency_key: str) -> RefundResult:
+        """Refunds part or all of a captured intent."""
+        ...
+
+    async def find_intent(self, *, order_id: str) -> IntentResult | None:
+        """The PaymentIntent made for an order (by its ``order_id`` metadata), if any."""
+        ...

@@ -1,0 +1,115 @@
+"""What the payments use cases need of the world: repositories, a unit of work, orders, a card processor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from callsheet_kit.identity import Caller
+from callsheet_kit.uow import Transaction
+from services.payments.adapters.tables import QuoteRow, RateCard
+from services.payments.config import PaymentsSettings
+from services.payments.domain.payment import Payment, RefundStatus
+from services.payments.usecases.card_processor import PaymentProvider
+
+
+@dataclass(frozen=True)
+class Refund:
+    """A refund as stored."""
+
+    refund_id: str
+    payment_id: str
+    key: str
+    status: RefundStatus
+    amount_cents: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A receipt as stored."""
+
+    receipt_id: str
+    kind: str
+    total_cents: int
+    currency: str
+    created_at: datetime
+
+
+class PaymentsUnitOfWork(Transaction, Protocol):
+    """One transaction of a payments use case."""
+
+    async def payment_of(self, order_id: str, *, lock: bool = False) -> Payment | None:
+        """The order's payment (locked when asked), tracked for its events."""
+        ...
+
+    async def live_payment_for_quote(self, quote_id: str) -> Payment | None:
+        """The payment that used the quote up, if any (declined attempts do not)."""
+        ...
+
+    def add_payment(self, payment: Payment) -> None:
+        """Adds a new payment."""
+        ...
+
+    async def quote(self, quote_id: str, *, lock: bool = False) -> QuoteRow | None:
+        """A quote."""
+        ...
+
+    def add_quote(self, quote: QuoteRow) -> None:
+        """Adds a new quote."""
+        ...
+
+    async def rate_card(self, provider_id: str, role_code: str) -> RateCard | None:
+        """A provider's rate for a role."""
+        ...
+
+    async def provider_known(self, provider_id: str) -> bool:
+        """True when the provider has a rate card for any role."""
+        ...
+
+    async def refund_by_key(self, key: str) -> Refund | None:
+        """The refund of a cause."""
+        ...
+
+    async def add_refund(self, refund: Refund, *, now: datetime) -> None:
+        """Records a refund about to be asked of the provider."""
+        ...
+
+    async def refund_succeeded(self, refund_id: str, *, provider_refund_id: str) -> None:
+        """Marks a refund done by the provider."""
+        ...
+
+    async def issue_receipt(self, payment: Payment, *, kind: str, total_cents: int, now: datetime) -> None:
+        """Issues a receipt for money taken or returned."""
+        ...
+
+    async def receipts(self, payment_id: str) -> Sequence[Receipt]:
+        """A payment's receipts, oldest first."""
+        ...
+
+
+@dataclass(frozen=True)
+class Command:
+    """What every command carries: who asks."""
+
+    caller: Caller
+
+
+class OrdersPort(Protocol):
+    """The calls payments makes to orders."""
+
+    async def slot_free(self, provider_id: str, start: datetime, end: datetime) -> bool:
+        """True when no confirmed booking of the provider overlaps the slot."""
+        ...
+
+
+@dataclass(frozen=True)
+class PaymentsDeps:
+    """What the payments use cases that call out need."""
+
+    uow: Callable[[], PaymentsUnitOfWork]
+    provider: PaymentProvider
+    orders: OrdersPort
+    settings: PaymentsSettings

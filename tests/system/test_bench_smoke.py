@@ -1,0 +1,30 @@
+"""The bench harness runs end to end on tiny counts, so it never rots (it measures nothing here)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from system_client import System
+
+from bench.run import SMOKE, measure_all, summary_json, table
+
+
+def test_the_bench_measures_every_operation_beside_the_bare_chain(system: System) -> None:
+    report = asyncio.run(measure_all(system.stack, SMOKE))
+    names = [figures.name for figures in report.operations]
+    assert names == [
+        "bare chain",
+        "createQuote",
+        "checkout",
+        "confirmOrder",
+        "cancelOrder",
+        "order (with timeline)",
+        "orders(first: 20)",
+    ]
+    assert all(f.sequential_p50 > 0 and f.concurrent_rps > 0 for f in report.operations)
+    assert len(report.timeline_pages) == 2 and all(value > 0 for value in report.timeline_pages.values())
+    assert report.event_lag_ms["events"] > 0
+    assert {"orders", "payments", "notify", "gateway"} <= set(report.peak_rss_mb)
+    document = summary_json(report)
+    assert document["operations"][0]["p50_ratio_to_bare"] == 1.0
+    assert "bare chain" in table(report)
