@@ -6,7 +6,11 @@ and its deadline. A ``SagaFlow`` says what each step does; steps call other serv
 inside a transaction) and must be idempotent at their owners, because a step may run again after
 a crash or a lost reply. The runner drives a saga step by step, holding a short lease on it so
 that two drivers (the request that started it, the sweeper of any replica) never run the same
-saga at once. A transient failure is retried with exponential backoff; a permanent one, or a
+saga at once. The lease names its holder: the request that starts a saga holds it from the
+start, so no sweeper takes the saga before its starter drives it, and every write a driver makes
+is fenced by its lease, so a driver that lost its lease (it stalled past it and another took over)
+changes nothing. A driver other than the holder takes a saga only when its next attempt is due,
+so a repeated request never runs a step before its backoff ends. A transient failure is retried with exponential backoff; a permanent one, or a
 deadline passed, switches the saga to its compensation steps (an authorization with no order is
 voided); a saga that can neither finish nor compensate is escalated (status ``stuck``, an error
 log and the ``callsheet.saga.stuck`` metric; the definition's ``on_stuck`` may do more).
@@ -78,6 +82,12 @@ class Saga:
     deadline: datetime
     last_error: str | None
     response: bytes | None
+    lease_until: datetime | None = None
+    lease: str | None = None  # the lease this copy was loaded under, when its loader holds one
+
+    def leased_at(self, now: datetime) -> bool:
+        """True if some driver held a live lease on the saga at ``now`` (as of when it was loaded)."""
+        return self.lease_until is not None and self.lease_until >= now
 
     def result(self) -> Message:
         """The response the saga completed with."""
@@ -128,6 +138,10 @@ class Wait:
 
 
 Outcome = Next | Complete | Wait
+
+
+class LeaseLost(Exception):
+    """A driver's lease was taken over by another driver; its writes are refused."""
 
 
 class SagaFlow(ABC):
@@ -199,7 +213,9 @@ class SagaRunner:
     ) -> tuple[Saga, bool]:
         """Starts a saga in the caller's transaction, once per ``(kind, key)``.
 
-        Returns the saga and whether this call started it. A repeat with a different
+        Returns the saga and whether this call started it. A started saga is leased to the caller,
+        who drives it after commit with ``drive(saga.saga_id, lease=saga.lease)``; if the caller
+        never does, the sweeper takes it once the lease ends. A repeat with a different
         ``request`` fails with IDEMPOTENCY_MISMATCH.
         """
         check_key(key)
@@ -207,6 +223,7 @@ class SagaRunner:
             raise KeyError(f"no saga definition for {kind!r}")
         now = self._clock.now()
         fingerprint = request_fingerprint(request) if request is not None else ""
+        lease = new_id("lease")
         inserted = await session.execute(
             insert(self._table)
             .values(
@@ -220,6 +237,8 @@ class SagaRunner:
                 request_hash=fingerprint,
                 attempts=0,
                 next_attempt_at=now,
+                lease_until=now + self._lease,
+                lease_owner=lease,
                 deadline=deadline,
                 created_at=now,
                 updated_at=now,
@@ -233,7 +252,7 @@ class SagaRunner:
         ).one()
         if not created and row.request_hash != fingerprint:
             raise idempotency_mismatch()
-        return _saga(row), created
+        return _saga(row, lease=lease if created else None), created
 
     async def get(self, saga_id: str) -> Saga:
         """The saga as it is now."""
@@ -272,19 +291,21 @@ class SagaRunner:
         saga_id: str | None = woken.scalar()
         return saga_id
 
-    async def drive(self, saga_id: str) -> Saga:
+    async def drive(self, saga_id: str, *, lease: str | None = None) -> Saga:
         """Runs the saga until it finishes or must wait for a retry; returns it as it then is.
 
-        When another driver holds the saga, waits for it to finish or let go (at most one lease),
-        taking the saga over if it lets go unfinished.
+        ``lease`` is the lease the caller holds (the one ``start`` gave it). Without one, the saga
+        is taken only when its next attempt is due. When another driver holds the saga, waits for
+        it to finish or let go (at most one lease), taking the saga over if it lets go unfinished
+        and is due; a saga waiting for its backoff or a reply is returned as it is.
         """
         deadline = asyncio.get_running_loop().time() + self._lease.total_seconds()
         while True:
-            saga = await self._lease_saga(saga_id)
+            saga = await self._lease_saga(saga_id, lease)
             if saga is not None:
-                return await self._run(saga)
+                return await self._run_leased(saga)
             current = await self.get(saga_id)
-            if current.status.finished or asyncio.get_running_loop().time() > deadline:
+            if current.status.finished or not current.leased_at(self._clock.now()) or asyncio.get_running_loop().time() > deadline:
                 return current
             await asyncio.sleep(0.05)
 
@@ -313,33 +334,54 @@ class SagaRunner:
                 )
             ).scalars()
             ids = list(due)
-            if ids:
-                await session.execute(
-                    update(self._table).where(self._table.c.saga_id.in_(ids)).values(lease_until=now + self._lease)
-                )
-        for saga_id in ids:
+            lease = new_id("lease")
+            rows = (
+                (
+                    await session.execute(
+                        update(self._table)
+                        .where(self._table.c.saga_id.in_(ids))
+                        .values(lease_until=now + self._lease, lease_owner=lease)
+                        .returning(*self._table.c)
+                    )
+                ).all()
+                if ids
+                else []
+            )
+        for row in rows:
             try:
-                await self._run(await self.get(saga_id))
+                await self._run_leased(_saga(row, lease=lease))
             except Exception:
-                log.exception("saga %s could not be driven", saga_id)
-        return len(ids)
+                log.exception("saga %s could not be driven", row.saga_id)
+        return len(rows)
 
-    async def _lease_saga(self, saga_id: str) -> Saga | None:
+    async def _lease_saga(self, saga_id: str, held: str | None) -> Saga | None:
         now = self._clock.now()
+        table = self._table
+        free_and_due = ((table.c.lease_until.is_(None)) | (table.c.lease_until < now)) & (table.c.next_attempt_at <= now)
+        takeable = free_and_due if held is None else (table.c.lease_owner == held) | free_and_due
+        lease = new_id("lease")
         async with self._db.transaction() as session:
             row = (
                 await session.execute(
-                    update(self._table)
+                    update(table)
                     .where(
-                        self._table.c.saga_id == saga_id,
-                        self._table.c.status.in_([SagaStatus.RUNNING.value, SagaStatus.COMPENSATING.value]),
-                        (self._table.c.lease_until.is_(None)) | (self._table.c.lease_until < now),
+                        table.c.saga_id == saga_id,
+                        table.c.status.in_([SagaStatus.RUNNING.value, SagaStatus.COMPENSATING.value]),
+                        takeable,
                     )
-                    .values(lease_until=now + self._lease)
-                    .returning(*self._table.c)
+                    .values(lease_until=now + self._lease, lease_owner=lease)
+                    .returning(*table.c)
                 )
             ).first()
-        return _saga(row) if row is not None else None
+        return _saga(row, lease=lease) if row is not None else None
+
+    async def _run_leased(self, saga: Saga) -> Saga:
+        """Runs a leased saga; a driver that loses its lease stops and reports the saga as it is."""
+        try:
+            return await self._run(saga)
+        except LeaseLost:
+            log.warning("saga %s (%s): lease taken over by another driver", saga.saga_id, saga.kind)
+            return await self.get(saga.saga_id)
 
     async def _run(self, saga: Saga) -> Saga:
         definition = self._definitions[saga.kind]
@@ -439,7 +481,11 @@ class SagaRunner:
         response: bytes | None = None,
     ) -> Saga:
         now = self._clock.now()
-        values: dict[str, Any] = {"updated_at": now, "lease_until": now + self._lease if lease else None}
+        values: dict[str, Any] = {
+            "updated_at": now,
+            "lease_until": now + self._lease if lease else None,
+            "lease_owner": saga.lease if lease else None,
+        }
         for name, value in (
             ("status", status.value if status else None),
             ("step", step),
@@ -455,12 +501,14 @@ class SagaRunner:
             row = (
                 await session.execute(
                     update(self._table)
-                    .where(self._table.c.saga_id == saga.saga_id)
+                    .where(self._table.c.saga_id == saga.saga_id, self._table.c.lease_owner == saga.lease)
                     .values(**values)
                     .returning(*self._table.c)
                 )
-            ).one()
-        return _saga(row)
+            ).first()
+        if row is None:
+            raise LeaseLost(saga.saga_id)
+        return _saga(row, lease=saga.lease if lease else None)
 
 
 def _failure(error: DomainError) -> dict[str, Any]:
@@ -473,7 +521,7 @@ def _failure(error: DomainError) -> dict[str, Any]:
     }
 
 
-def _saga(row: Any) -> Saga:
+def _saga(row: Any, *, lease: str | None = None) -> Saga:
     data = row.data if isinstance(row.data, dict) else json.loads(row.data)
     return Saga(
         saga_id=row.saga_id,
@@ -487,4 +535,6 @@ def _saga(row: Any) -> Saga:
         deadline=row.deadline,
         last_error=row.last_error,
         response=row.response,
+        lease_until=row.lease_until,
+        lease=lease,
     )

@@ -101,6 +101,7 @@ class KitTables:
             Column("attempts", Integer, nullable=False),
             Column("next_attempt_at", DateTime(timezone=True), nullable=False),
             Column("lease_until", DateTime(timezone=True)),
+            Column("lease_owner", Text),
             Column("last_error", Text),
             Column("deadline", DateTime(timezone=True), nullable=False),
             Column("created_at", DateTime(timezone=True), nullable=False),

@@ -140,7 +140,7 @@ class UnitOfWork:
         if drive_after_commit:
 
             async def drive() -> None:
-                await self._parts.sagas.drive(saga.saga_id)
+                await self._parts.sagas.drive(saga.saga_id, lease=saga.lease)
 
             self.after_commit(drive)
         return saga, created

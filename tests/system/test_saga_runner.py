@@ -2,8 +2,9 @@
 
 What the booking sagas rely on, proved on the mechanism itself: retries with backoff, a
 deadline that switches to compensation, a refusal that compensates at once, escalation when
-compensation cannot happen, waiting for a reply event, one driver at a time, and sweepers of
-several replicas sharing due sagas without running one twice.
+compensation cannot happen, waiting for a reply event, one driver at a time, a started saga left
+to its starter, a stalled driver fenced off, and sweepers of several replicas sharing due sagas
+without running one twice.
 """
 
 from __future__ import annotations
@@ -93,9 +94,12 @@ async def test_a_transient_failure_is_retried_later_and_then_completes(db: Datab
     flow = Scripted(failures=[unavailable("payments is away")])
     sagas = runner(db, flow, clock)
     saga = await start(db, sagas, flow)
-    waiting = await sagas.drive(saga.saga_id)
+    waiting = await sagas.drive(saga.saga_id, lease=saga.lease)
     assert (waiting.status, waiting.step, waiting.attempts) == (SagaStatus.RUNNING, "do", 1)
     assert "payments is away" in (waiting.last_error or "")
+    early = await sagas.drive(saga.saga_id)  # a repeat before the backoff ends runs nothing
+    assert (early.status, early.attempts) == (SagaStatus.RUNNING, 1) and flow.calls == ["do"]
+    clock.advance_to(2)
     done = await sagas.drive(saga.saga_id)
     assert done.status is SagaStatus.COMPLETED
     assert done.result() == StringValue(value="done") and done.data == {"did": True}
@@ -108,7 +112,7 @@ async def test_a_passed_deadline_compensates_and_the_failure_is_final(db: Databa
     flow = Scripted(failures=[unavailable("away")] * 5)
     sagas = runner(db, flow, clock)
     saga = await start(db, sagas, flow)
-    await sagas.drive(saga.saga_id)
+    await sagas.drive(saga.saga_id, lease=saga.lease)
     clock.advance_to(10 * 60)
     ended = await sagas.drive(saga.saga_id)
     assert ended.status is SagaStatus.FAILED
@@ -122,7 +126,8 @@ async def test_a_refusal_compensates_at_once_and_keeps_the_refusal(db: Database)
     refusal = DomainError(ErrorCode.FAILED_PRECONDITION, "the card was declined", reason="PAYMENT_DECLINED")
     flow = Scripted(failures=[refusal])
     sagas = runner(db, flow, clock)
-    ended = await sagas.drive((await start(db, sagas, flow)).saga_id)
+    saga = await start(db, sagas, flow)
+    ended = await sagas.drive(saga.saga_id, lease=saga.lease)
     assert ended.status is SagaStatus.FAILED
     assert ended.failure().reason == "PAYMENT_DECLINED"
     assert flow.calls == ["do", "undo"]
@@ -135,8 +140,9 @@ async def test_a_compensation_that_keeps_failing_is_escalated(db: Database) -> N
     flow = Scripted(failures=[refusal], undo_failures=10)
     sagas = runner(db, flow, clock, max_compensation_attempts=2)
     saga = await start(db, sagas, flow)
-    first = await sagas.drive(saga.saga_id)
+    first = await sagas.drive(saga.saga_id, lease=saga.lease)
     assert (first.status, first.attempts) == (SagaStatus.COMPENSATING, 1)
+    clock.advance_to(5)
     stuck = await sagas.drive(saga.saga_id)
     assert stuck.status is SagaStatus.STUCK and "away" in (stuck.last_error or "")
 
@@ -147,7 +153,7 @@ async def test_a_saga_waits_for_a_reply_event_and_a_late_reply_changes_nothing(d
     flow = Scripted()
     sagas = runner(db, flow, clock)
     saga = await start(db, sagas, flow, step="ask")
-    waiting = await sagas.drive(saga.saga_id)
+    waiting = await sagas.drive(saga.saga_id, lease=saga.lease)
     assert (waiting.status, waiting.step) == (SagaStatus.RUNNING, "answer")
     assert await sagas.sweep() == 0  # nothing is due before the reply or the deadline
     async with db.transaction() as session:
@@ -165,9 +171,57 @@ async def test_concurrent_drivers_run_each_step_once(db: Database) -> None:
     flow = Scripted(pause=0.1)
     sagas = runner(db, flow, clock)
     saga = await start(db, sagas, flow)
-    results = await asyncio.gather(*(sagas.drive(saga.saga_id) for _ in range(10)))
+    starter = sagas.drive(saga.saga_id, lease=saga.lease)
+    results = await asyncio.gather(starter, *(sagas.drive(saga.saga_id) for _ in range(9)))
     assert {r.status for r in results} == {SagaStatus.COMPLETED}
     assert flow.calls == ["do", "finish"]
+
+
+@pytest.mark.asyncio
+async def test_a_started_saga_is_left_to_its_starter_until_its_lease_ends(db: Database) -> None:
+    clock = OffsetClock()
+    flow = Scripted()
+    sagas = runner(db, flow, clock)
+    saga = await start(db, sagas, flow)
+    assert await sagas.sweep() == 0  # between the starter's commit and its drive
+    assert flow.calls == []
+    done = await sagas.drive(saga.saga_id, lease=saga.lease)
+    assert done.status is SagaStatus.COMPLETED and flow.calls == ["do", "finish"]
+
+    orphan = await start(db, sagas, flow)  # its starter died before driving it
+    clock.advance_to(31)
+    assert await sagas.sweep() == 1
+    assert (await sagas.get(orphan.saga_id)).status is SagaStatus.COMPLETED
+
+
+@pytest.mark.asyncio
+async def test_a_driver_that_stalled_past_its_lease_changes_nothing(db: Database) -> None:
+    clock = OffsetClock()
+    stalled = asyncio.Event()
+    resumed = asyncio.Event()
+
+    @dataclass
+    class Stalling(Scripted):
+        async def run(self, saga: Saga) -> Outcome:
+            if saga.step == "do" and not stalled.is_set():
+                self.calls.append("do (stalled)")
+                stalled.set()
+                await resumed.wait()
+                return Next("finish", {"from": "stalled"})
+            return await super().run(saga)
+
+    flow = Stalling()
+    sagas = runner(db, flow, clock)
+    saga = await start(db, sagas, flow)
+    slow = asyncio.create_task(sagas.drive(saga.saga_id, lease=saga.lease))
+    await stalled.wait()
+    clock.advance_to(31)  # the stalled driver's lease ends; another takes the saga over
+    taken = await sagas.drive(saga.saga_id)
+    assert taken.status is SagaStatus.COMPLETED and taken.data == {"did": True}
+    resumed.set()
+    late = await slow
+    assert late.status is SagaStatus.COMPLETED and late.data == {"did": True}  # its result was refused
+    assert flow.calls == ["do (stalled)", "do", "finish"]
 
 
 @pytest.mark.asyncio
@@ -176,6 +230,7 @@ async def test_sweepers_of_two_replicas_share_due_sagas_without_running_one_twic
     flow = Scripted(pause=0.05)
     replicas = [runner(db, flow, clock), runner(db, flow, clock)]
     started = [await start(db, replicas[0], flow) for _ in range(6)]
+    clock.advance_to(31)  # their starters never drove them; the sweepers take over
     taken = await asyncio.gather(*(replica.sweep() for replica in replicas))
     assert sum(taken) == 6
     assert flow.calls.count("do") == 6 and flow.calls.count("finish") == 6

@@ -94,7 +94,7 @@ async def checkout(deps: CheckoutDeps, command: Checkout) -> Message:
             raise OrdersReason.SLOT_TAKEN.error("the provider is already booked for this slot")
         await uow.commit()
 
-    saga = await deps.sagas.drive(saga.saga_id)
+    saga = await deps.sagas.drive(saga.saga_id, lease=saga.lease)
     if saga.status is SagaStatus.COMPLETED:
         return saga.result()
     if saga.status is SagaStatus.FAILED:
