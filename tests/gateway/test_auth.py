@@ -63,7 +63,16 @@ def test_a_missing_or_invalid_token_is_unauthenticated(header: str | None) -> No
     assert raised.value.code is ErrorCode.UNAUTHENTICATED
 
 
-NOW = int(time.time())
+class FromNow(int):
+    """A time claim, in seconds from the moment its token is made (tests may run long after collection)."""
+
+
+def timed_token(**claims: Any) -> str:
+    """A token whose ``FromNow`` claims are resolved against the clock now."""
+    now = int(time.time())
+    return token(**{name: now + value if isinstance(value, FromNow) else value for name, value in claims.items()})
+
+
 REFUSED_CLAIMS: dict[str, dict[str, Any]] = {
     "sub-non-ascii": {"sub": "u_bü"},
     "sub-control": {"sub": "u_buyer_1\x01"},
@@ -75,21 +84,21 @@ REFUSED_CLAIMS: dict[str, dict[str, Any]] = {
     "role-too-long": {"roles": ["r" * 33]},
     "too-many-roles": {"roles": [f"r{i}" for i in range(MAX_ROLES + 1)]},
     "no-exp": {"exp": None},
-    "expired": {"exp": NOW - 120},
-    "issued-in-the-future": {"iat": NOW + 600},
-    "not-yet-valid": {"nbf": NOW + 600},
+    "expired": {"exp": FromNow(-120)},
+    "issued-in-the-future": {"iat": FromNow(600)},
+    "not-yet-valid": {"nbf": FromNow(600)},
 }
 
 
 @pytest.mark.parametrize("claims", REFUSED_CLAIMS.values(), ids=REFUSED_CLAIMS.keys())
 def test_claims_that_cannot_travel_safely_or_never_expire_are_unauthenticated(claims: dict[str, Any]) -> None:
     with pytest.raises(DomainError) as raised:
-        TokenVerifier(SECRET, leeway=30).caller(f"Bearer {token(**claims)}")
+        TokenVerifier(SECRET, leeway=30).caller(f"Bearer {timed_token(**claims)}")
     assert raised.value.code is ErrorCode.UNAUTHENTICATED
 
 
 def test_clock_skew_within_the_leeway_is_tolerated() -> None:
-    skewed = token(iat=NOW + 10, nbf=NOW + 10, exp=NOW - 10)
+    skewed = timed_token(iat=FromNow(10), nbf=FromNow(10), exp=FromNow(-10))
     assert TokenVerifier(SECRET, leeway=30).caller(f"Bearer {skewed}").user_id == "u_buyer_1"
     with pytest.raises(DomainError):
         TokenVerifier(SECRET, leeway=0).caller(f"Bearer {skewed}")
@@ -99,7 +108,7 @@ def test_clock_skew_within_the_leeway_is_tolerated() -> None:
 @pytest.mark.parametrize("claims", REFUSED_CLAIMS.values(), ids=REFUSED_CLAIMS.keys())
 async def test_such_tokens_are_answered_promptly_and_reach_no_service(stack: Stack, claims: dict[str, Any]) -> None:
     calls = stack.recorded.calls
-    headers = {"authorization": f"Bearer {token(**claims)}"}
+    headers = {"authorization": f"Bearer {timed_token(**claims)}"}
     started = time.monotonic()
     body = await stack.graphql('{ order(id: "ord_1") { id } }', headers=headers)
     response = await stack.client.get("/v1/orders/ord_1", headers=headers)
