@@ -15,6 +15,8 @@ import os
 import grpc
 from psycopg_pool import AsyncConnectionPool
 
+from callsheet_kit import loop
+
 METHOD = "/bench.Bare/Touch"
 SETUP = [
     "CREATE SCHEMA IF NOT EXISTS bench",
@@ -96,10 +98,11 @@ def main() -> None:
     parser.add_argument("--grpc-port", type=int, default=0)
     parser.add_argument("--dsn", default=os.environ.get("BENCH_DSN", ""))
     args = parser.parse_args()
+    # The floor runs on the same event loop as the services (see callsheet_kit.loop).
     if args.part == "grpc":
-        asyncio.run(serve_grpc(args.port, args.dsn))
+        loop.run(serve_grpc(args.port, args.dsn))
     else:
-        asyncio.run(serve_http(args.port, args.grpc_port))
+        loop.run(serve_http(args.port, args.grpc_port))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ that two drivers (the request that started it, the sweeper of any replica) never
 saga at once. The lease names its holder: the request that starts a saga holds it from the
 start, so no sweeper takes the saga before its starter drives it, and every write a driver makes
 is fenced by its lease, so a driver that lost its lease (it stalled past it and another took over)
-changes nothing. A driver other than the holder takes a saga only when its next attempt is due,
+changes nothing. Sagas about one subject run one at a time, in the order they were started (an
+order's capture finishes before its cancellation's refund begins); when one finishes, its driver
+goes on with the next. A driver other than the holder takes a saga only when its next attempt is due,
 so a repeated request never runs a step before its backoff ends. A transient failure is retried with exponential backoff; a permanent one, or a
 deadline passed, switches the saga to its compensation steps (an authorization with no order is
 voided); a saga that can neither finish nor compensate is escalated (status ``stuck``, an error
@@ -31,7 +33,7 @@ from typing import Any, ClassVar
 
 from google.protobuf.message import Message
 from opentelemetry import metrics
-from sqlalchemy import select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -194,6 +196,17 @@ class SagaRunner:
         self._lease = timedelta(seconds=lease_seconds)
         self._policy = policy or RetryPolicy()
         self._definitions: dict[str, SagaFlow] = {}
+        self._background: set[asyncio.Task[Saga]] = set()
+        earlier = self._table.alias("earlier")
+        # No saga about the same subject, started before this one, is still unfinished.
+        self._first_in_line = ~exists().where(
+            earlier.c.subject == self._table.c.subject,
+            earlier.c.status.in_([SagaStatus.RUNNING.value, SagaStatus.COMPENSATING.value]),
+            or_(
+                earlier.c.created_at < self._table.c.created_at,
+                and_(earlier.c.created_at == self._table.c.created_at, earlier.c.saga_id < self._table.c.saga_id),
+            ),
+        )
 
     def register(self, definition: SagaFlow) -> None:
         """Makes a kind of saga runnable here."""
@@ -305,9 +318,36 @@ class SagaRunner:
             if saga is not None:
                 return await self._run_leased(saga)
             current = await self.get(saga_id)
-            if current.status.finished or not current.leased_at(self._clock.now()) or asyncio.get_running_loop().time() > deadline:
+            if (
+                current.status.finished
+                or not current.leased_at(self._clock.now())
+                or asyncio.get_running_loop().time() > deadline
+            ):
                 return current
             await asyncio.sleep(0.05)
+
+    def drive_soon(self, saga_id: str, *, lease: str | None = None) -> None:
+        """Drives the saga in the background (the caller answers without waiting for it).
+
+        If the process stops first, the sweeper takes the saga over once its lease ends.
+        """
+        task = asyncio.create_task(self.drive(saga_id, lease=lease), name=f"saga {saga_id}")
+        self._background.add(task)
+        task.add_done_callback(self._driven)
+
+    def _driven(self, task: asyncio.Task[Saga]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("saga driving failed; its sweeper retries it", exc_info=task.exception())
+
+    async def close(self, grace_seconds: float = 5.0) -> None:
+        """Lets background drives finish for up to ``grace_seconds``, then cancels the rest."""
+        if not self._background:
+            return
+        _done, pending = await asyncio.wait(set(self._background), timeout=grace_seconds)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
 
     async def sweep(self, *, limit: int = 20) -> int:
         """Drives the sagas whose next attempt is due; returns how many were taken.
@@ -327,6 +367,7 @@ class SagaRunner:
                         self._table.c.status.in_([SagaStatus.RUNNING.value, SagaStatus.COMPENSATING.value]),
                         self._table.c.next_attempt_at <= now,
                         (self._table.c.lease_until.is_(None)) | (self._table.c.lease_until < now),
+                        self._first_in_line,
                     )
                     .order_by(self._table.c.next_attempt_at)
                     .limit(limit)
@@ -357,7 +398,9 @@ class SagaRunner:
     async def _lease_saga(self, saga_id: str, held: str | None) -> Saga | None:
         now = self._clock.now()
         table = self._table
-        free_and_due = ((table.c.lease_until.is_(None)) | (table.c.lease_until < now)) & (table.c.next_attempt_at <= now)
+        free_and_due = ((table.c.lease_until.is_(None)) | (table.c.lease_until < now)) & (
+            table.c.next_attempt_at <= now
+        )
         takeable = free_and_due if held is None else (table.c.lease_owner == held) | free_and_due
         lease = new_id("lease")
         async with self._db.transaction() as session:
@@ -368,20 +411,52 @@ class SagaRunner:
                         table.c.saga_id == saga_id,
                         table.c.status.in_([SagaStatus.RUNNING.value, SagaStatus.COMPENSATING.value]),
                         takeable,
+                        self._first_in_line,
                     )
                     .values(lease_until=now + self._lease, lease_owner=lease)
                     .returning(*table.c)
                 )
             ).first()
+            if row is None and held is not None:
+                # Held but not runnable (an earlier saga of its subject is unfinished): let go, so
+                # whoever finishes that one, or the sweeper, takes this one in turn.
+                await session.execute(
+                    update(table)
+                    .where(table.c.saga_id == saga_id, table.c.lease_owner == held)
+                    .values(lease_until=None, lease_owner=None)
+                )
         return _saga(row, lease=lease) if row is not None else None
+
+    async def _next_of_subject(self, subject: str) -> str | None:
+        """The saga about ``subject`` whose turn has come, if one is due."""
+        now = self._clock.now()
+        async with self._db.transaction() as session:
+            found = await session.execute(
+                select(self._table.c.saga_id)
+                .where(
+                    self._table.c.subject == subject,
+                    self._table.c.kind.in_(list(self._definitions)),
+                    self._table.c.status.in_([SagaStatus.RUNNING.value, SagaStatus.COMPENSATING.value]),
+                    self._table.c.next_attempt_at <= now,
+                    self._first_in_line,
+                )
+                .limit(1)
+            )
+            saga_id: str | None = found.scalar()
+        return saga_id
 
     async def _run_leased(self, saga: Saga) -> Saga:
         """Runs a leased saga; a driver that loses its lease stops and reports the saga as it is."""
         try:
-            return await self._run(saga)
+            ran = await self._run(saga)
         except LeaseLost:
             log.warning("saga %s (%s): lease taken over by another driver", saga.saga_id, saga.kind)
             return await self.get(saga.saga_id)
+        if ran.status.finished:
+            following = await self._next_of_subject(ran.subject)
+            if following is not None:
+                self.drive_soon(following)
+        return ran
 
     async def _run(self, saga: Saga) -> Saga:
         definition = self._definitions[saga.kind]

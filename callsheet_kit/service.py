@@ -26,7 +26,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from callsheet.clock.v1 import clock_pb2, clock_pb2_grpc
 from callsheet.failpoints.v1 import failpoints_pb2, failpoints_pb2_grpc
-from callsheet_kit import failpoints
+from callsheet_kit import failpoints, loop
 from callsheet_kit.bus import Bus
 from callsheet_kit.clock import OffsetClock
 from callsheet_kit.consumer import EventConsumer
@@ -288,6 +288,7 @@ async def serve(kit: ServiceKit, parts: ServiceParts) -> None:
     log.info("%s stopping", kit.name)
     await health_servicer.enter_graceful_shutdown()
     await server.stop(settings.shutdown_grace_seconds)
+    await kit.sagas.close(settings.shutdown_grace_seconds)
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
@@ -308,6 +309,6 @@ def run(kit_factory: Callable[[], ServiceKit], parts_factory: Callable[[ServiceK
         await serve(kit, parts_factory(kit))
 
     try:
-        asyncio.run(main())
+        loop.run(main())
     except KeyboardInterrupt:
         sys.exit(130)

@@ -124,8 +124,8 @@ class UnitOfWork:
     ) -> tuple[Saga, bool]:
         """Starts a saga in this transaction, once per kind and key; returns it and whether it is new.
 
-        Unless told otherwise, the saga is driven right after commit (its sweeper retries it if
-        that fails). A repeat with a different ``request`` fails with IDEMPOTENCY_MISMATCH.
+        Unless told otherwise, the saga is driven in the background right after commit (the use
+        case answers without waiting for it; its sweeper retries it if that fails). A repeat with a different ``request`` fails with IDEMPOTENCY_MISMATCH.
         """
         saga, created = await self._parts.sagas.start(
             self.session,
@@ -140,7 +140,7 @@ class UnitOfWork:
         if drive_after_commit:
 
             async def drive() -> None:
-                await self._parts.sagas.drive(saga.saga_id, lease=saga.lease)
+                self._parts.sagas.drive_soon(saga.saga_id, lease=saga.lease)
 
             self.after_commit(drive)
         return saga, created
@@ -156,7 +156,7 @@ class UnitOfWork:
             return False
 
         async def drive() -> None:
-            await self._parts.sagas.drive(saga_id)
+            self._parts.sagas.drive_soon(saga_id)
 
         self.after_commit(drive)
         return True

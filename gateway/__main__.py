@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import socket
 
 import uvicorn
 
+from callsheet_kit import loop
 from callsheet_kit.settings import load
 from callsheet_kit.telemetry import configure_logging
 from gateway.app import create_app
@@ -37,13 +37,14 @@ def main() -> None:
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        loop="asyncio",
+        loop="none",  # the process's loop is the kit's (uvloop), set up by loop.run
+        http="httptools",
         log_level="warning",
         lifespan="on",
     )
     # uvicorn shuts down gracefully on Ctrl-C, then re-raises the signal; the exit is a clean one.
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_AnnouncingServer(config).serve())
+        loop.run(_AnnouncingServer(config).serve())
 
 
 if __name__ == "__main__":

@@ -60,4 +60,5 @@ def build_parts(kit: ServiceKit) -> ServiceParts:
         service_names=[notify_pb2.DESCRIPTOR.services_by_name["NotifyService"].full_name],
         consumers=[order_consumer],
         workers=[periodic("email-deliveries", lambda: deliver_emails(uow, mailer), interval=0.5)],
+        on_stop=[mailer.close],
     )

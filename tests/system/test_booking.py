@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from otlp_collector import Collector
+from saga_tools import wait_for
 from system_client import CANCEL, CHECKOUT, CONFIRM, ORDER, QUOTE, GraphQLError, System, fresh_slot, quote_input
 
 from devstack.tokens import mint
@@ -51,10 +52,14 @@ def test_checkout_to_confirmation_reaches_timeline_mailbox_and_one_trace(system:
     assert confirmed["state"] == "CONFIRMED"
     assert confirmed["version"] == order["version"] + 1
 
-    seen = system.gql(BUYER, ORDER, {"id": order["id"]})["order"]
+    # The capture follows the confirmation at once, in the background.
+    seen = wait_for(
+        lambda: system.gql(BUYER, ORDER, {"id": order["id"]})["order"],
+        lambda found: found["payment"]["captured"]["amountCents"] == 35_930,
+        what="the capture of the confirmed order",
+    )
     subtypes = [edge["node"]["subtype"] for edge in seen["timeline"]["edges"]]
     assert subtypes.index("order.authorized") < subtypes.index("order.confirmed")
-    assert seen["payment"]["captured"]["amountCents"] == 35_930
     assert seen["priceSnapshot"]["totalCents"] == 35_930
 
     mails = system.wait_for_mail(f"{BUYER}@example.test", f"Booking {order['id']} is confirmed")
@@ -196,8 +201,12 @@ def test_cancelling_voids_an_authorization_and_refunds_a_capture_by_policy(syste
     confirmed = book(system)
     system.gql(PROVIDER, CONFIRM, {"i": {"orderId": confirmed["id"], "expectedVersion": 1, "idempotencyKey": key()}})
     system.gql(PROVIDER, CANCEL, {"i": {"orderId": confirmed["id"], "expectedVersion": 2, "idempotencyKey": key()}})
-    payment = system.gql(BUYER, ORDER, {"id": confirmed["id"]})["order"]["payment"]
-    assert payment["refunded"]["amountCents"] == payment["captured"]["amountCents"] == 35_930
+    # The money moves right after the answers, the capture first, then the refund by policy.
+    wait_for(
+        lambda: system.gql(BUYER, ORDER, {"id": confirmed["id"]})["order"]["payment"],
+        lambda payment: payment["refunded"]["amountCents"] == payment["captured"]["amountCents"] == 35_930,
+        what="the capture and the full refund of a cancellation 3 days ahead",
+    )
     with pytest.raises(GraphQLError) as again:
         system.gql(BUYER, CANCEL, {"i": {"orderId": confirmed["id"], "expectedVersion": 3, "idempotencyKey": key()}})
     assert again.value.code == "FAILED_PRECONDITION"

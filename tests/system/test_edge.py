@@ -221,10 +221,13 @@ def test_through_the_gateway_a_confirmation_with_another_note_is_a_mismatch_and_
 
     held = checkout(system, quote(system)["id"], key())
     system.gql(BUYER, CANCEL, {"i": {"orderId": held["id"], "expectedVersion": 1, "idempotencyKey": key()}})
-    summary = system.gql(
-        BUYER,
-        "query($id: ID!) { order(id: $id) { payment { status authorized { amountCents } voided { amountCents } } } }",
-        {"id": held["id"]},
-    )["order"]["payment"]
-    assert summary["status"] == "VOIDED"
+    summary = wait_for(
+        lambda: system.gql(
+            BUYER,
+            "query($id: ID!) { order(id: $id) { payment { status authorized { amountCents } voided { amountCents } } } }",
+            {"id": held["id"]},
+        )["order"]["payment"],
+        lambda payment: payment["status"] == "VOIDED",
+        what="the hold voided right after the cancellation",
+    )
     assert summary["voided"]["amountCents"] == summary["authorized"]["amountCents"] > 0

@@ -73,13 +73,15 @@ def runner(db: Database, flow: Scripted, clock: OffsetClock, **policy: int) -> S
     return sagas
 
 
-async def start(db: Database, sagas: SagaRunner, flow: Scripted, step: str = "do", minutes: int = 5) -> Saga:
+async def start(
+    db: Database, sagas: SagaRunner, flow: Scripted, step: str = "do", minutes: int = 5, subject: str = ""
+) -> Saga:
     async with db.transaction() as session:
         saga, created = await sagas.start(
             session,
             kind=flow.kind,
             key=new_id("key"),
-            subject=new_id("subj"),
+            subject=subject or new_id("subj"),
             step=step,
             data={},
             deadline=OffsetClock().now() + timedelta(minutes=minutes),
@@ -235,3 +237,28 @@ async def test_sweepers_of_two_replicas_share_due_sagas_without_running_one_twic
     assert sum(taken) == 6
     assert flow.calls.count("do") == 6 and flow.calls.count("finish") == 6
     assert {(await replicas[0].get(s.saga_id)).status for s in started} == {SagaStatus.COMPLETED}
+
+
+@pytest.mark.asyncio
+async def test_sagas_about_one_subject_run_one_at_a_time_in_the_order_they_started(db: Database) -> None:
+    clock = OffsetClock()
+    flow = Scripted(failures=[unavailable("the peer is away")])
+    sagas = runner(db, flow, clock)
+    subject = new_id("subj")
+    first = await start(db, sagas, flow, subject=subject)
+    second = await start(db, sagas, flow, subject=subject)
+    waiting = await sagas.drive(first.saga_id, lease=first.lease)
+    assert (waiting.status, waiting.attempts) == (SagaStatus.RUNNING, 1)
+    held = await sagas.drive(second.saga_id, lease=second.lease)  # its turn has not come
+    assert (held.status, held.step, held.attempts) == (SagaStatus.RUNNING, "do", 0)
+    assert flow.calls == ["do"]
+    assert not held.leased_at(clock.now())  # let go, so the one that finishes first can hand over
+    clock.advance_to(2)
+    done = await sagas.drive(first.saga_id)
+    assert done.status is SagaStatus.COMPLETED
+    for _ in range(100):  # the driver of the first goes on with the second, in the background
+        if (await sagas.get(second.saga_id)).status is SagaStatus.COMPLETED:
+            break
+        await asyncio.sleep(0.05)
+    assert (await sagas.get(second.saga_id)).status is SagaStatus.COMPLETED
+    assert flow.calls == ["do", "do", "finish", "do", "finish"]
