@@ -8,14 +8,15 @@ a crash or a lost reply. The runner drives a saga step by step, holding a short 
 that two drivers (the request that started it, the sweeper of any replica) never run the same
 saga at once. The lease names its holder: the request that starts a saga holds it from the
 start, so no sweeper takes the saga before its starter drives it, and every write a driver makes
-is fenced by its lease, so a driver that lost its lease (it stalled past it and another took over)
-changes nothing. Sagas about one subject run one at a time, in the order they were started (an
-order's capture finishes before its cancellation's refund begins); when one finishes, its driver
-goes on with the next. A driver other than the holder takes a saga only when its next attempt is due,
-so a repeated request never runs a step before its backoff ends. A transient failure is retried with exponential backoff; a permanent one, or a
-deadline passed, switches the saga to its compensation steps (an authorization with no order is
-voided); a saga that can neither finish nor compensate is escalated (status ``stuck``, an error
-log and the ``callsheet.saga.stuck`` metric; the definition's ``on_stuck`` may do more).
+is fenced by its lease, so a driver that lost its lease (it stalled past it and another took
+over) changes nothing. A driver other than the holder takes a saga only when its next attempt is
+due, so a repeated request never runs a step before its backoff ends. Sagas about one subject run
+one at a time, in the order they were started (an order's capture finishes before its
+cancellation's refund begins); when one finishes, its driver goes on with the next. A transient
+failure is retried with exponential backoff; a permanent one, or a deadline passed, switches the
+saga to its compensation steps (an authorization with no order is voided); a saga that can
+neither finish nor compensate is escalated (status ``stuck``, an error log and the
+``callsheet.saga.stuck`` metric; the definition's ``on_stuck`` may do more).
 """
 
 from __future__ import annotations
@@ -67,6 +68,10 @@ class SagaStatus(StrEnum):
     def finished(self) -> bool:
         """True once the saga will not move by itself any more."""
         return self in (SagaStatus.COMPLETED, SagaStatus.FAILED, SagaStatus.STUCK)
+
+
+# The statuses of a saga that may still act.
+UNFINISHED = (SagaStatus.RUNNING.value, SagaStatus.COMPENSATING.value)
 
 
 @dataclass
@@ -201,7 +206,7 @@ class SagaRunner:
         # No saga about the same subject, started before this one, is still unfinished.
         self._first_in_line = ~exists().where(
             earlier.c.subject == self._table.c.subject,
-            earlier.c.status.in_([SagaStatus.RUNNING.value, SagaStatus.COMPENSATING.value]),
+            earlier.c.status.in_(UNFINISHED),
             or_(
                 earlier.c.created_at < self._table.c.created_at,
                 and_(earlier.c.created_at == self._table.c.created_at, earlier.c.saga_id < self._table.c.saga_id),
@@ -279,7 +284,7 @@ class SagaRunner:
             select(self._table.c.saga_id)
             .where(
                 self._table.c.subject == subject,
-                self._table.c.status.in_([SagaStatus.RUNNING.value, SagaStatus.COMPENSATING.value]),
+                self._table.c.status.in_(UNFINISHED),
             )
             .limit(1)
         )
@@ -364,7 +369,7 @@ class SagaRunner:
                     select(self._table.c.saga_id)
                     .where(
                         self._table.c.kind.in_(list(self._definitions)),
-                        self._table.c.status.in_([SagaStatus.RUNNING.value, SagaStatus.COMPENSATING.value]),
+                        self._table.c.status.in_(UNFINISHED),
                         self._table.c.next_attempt_at <= now,
                         (self._table.c.lease_until.is_(None)) | (self._table.c.lease_until < now),
                         self._first_in_line,
@@ -409,7 +414,7 @@ class SagaRunner:
                     update(table)
                     .where(
                         table.c.saga_id == saga_id,
-                        table.c.status.in_([SagaStatus.RUNNING.value, SagaStatus.COMPENSATING.value]),
+                        table.c.status.in_(UNFINISHED),
                         takeable,
                         self._first_in_line,
                     )
@@ -436,7 +441,7 @@ class SagaRunner:
                 .where(
                     self._table.c.subject == subject,
                     self._table.c.kind.in_(list(self._definitions)),
-                    self._table.c.status.in_([SagaStatus.RUNNING.value, SagaStatus.COMPENSATING.value]),
+                    self._table.c.status.in_(UNFINISHED),
                     self._table.c.next_attempt_at <= now,
                     self._first_in_line,
                 )

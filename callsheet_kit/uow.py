@@ -125,7 +125,8 @@ class UnitOfWork:
         """Starts a saga in this transaction, once per kind and key; returns it and whether it is new.
 
         Unless told otherwise, the saga is driven in the background right after commit (the use
-        case answers without waiting for it; its sweeper retries it if that fails). A repeat with a different ``request`` fails with IDEMPOTENCY_MISMATCH.
+        case answers without waiting for it; its sweeper retries it if that fails). A repeat with
+        a different ``request`` fails with IDEMPOTENCY_MISMATCH.
         """
         saga, created = await self._parts.sagas.start(
             self.session,
