@@ -27,7 +27,7 @@ import logging
 import random
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -91,6 +91,10 @@ class Saga:
     response: bytes | None
     lease_until: datetime | None = None
     lease: str | None = None  # the lease this copy was loaded under, when its loader holds one
+    # Whether no earlier saga of its subject was unfinished when this copy was started or leased.
+    first_in_line: bool = False
+    # The saga of the same subject whose turn came when this one finished, if any (not stored).
+    following: str | None = None
 
     def leased_at(self, now: datetime) -> bool:
         """True if some driver held a live lease on the saga at ``now`` (as of when it was loaded)."""
@@ -144,7 +148,19 @@ class Wait:
     until: datetime | None = None
 
 
-Outcome = Next | Complete | Wait
+@dataclass(frozen=True)
+class Finished:
+    """The step ended the saga itself, in the same local transaction as its effect.
+
+    A step whose effect is a change in this service's own database (checkout's order) records the
+    saga's end with ``SagaRunner.finish_in`` inside that change's transaction and returns what it
+    gave back: the effect and the end commit together or not at all, in one transaction.
+    """
+
+    saga: Saga
+
+
+Outcome = Next | Complete | Wait | Finished
 
 
 class LeaseLost(Exception):
@@ -232,9 +248,9 @@ class SagaRunner:
         """Starts a saga in the caller's transaction, once per ``(kind, key)``.
 
         Returns the saga and whether this call started it. A started saga is leased to the caller,
-        who drives it after commit with ``drive(saga.saga_id, lease=saga.lease)``; if the caller
-        never does, the sweeper takes it once the lease ends. A repeat with a different
-        ``request`` fails with IDEMPOTENCY_MISMATCH.
+        who drives it after commit with ``drive_started(saga)``; if the caller never does, the
+        sweeper takes it once the lease ends. A repeat with a different ``request`` fails with
+        IDEMPOTENCY_MISMATCH.
         """
         check_key(key)
         if kind not in self._definitions:
@@ -270,7 +286,16 @@ class SagaRunner:
         ).one()
         if not created and row.request_hash != fingerprint:
             raise idempotency_mismatch()
-        return _saga(row, lease=lease if created else None), created
+        if not created:
+            return _saga(row), False
+        # Asked in the starting transaction, so the starter can run its first step at once after
+        # commit instead of leasing the saga again in a transaction of its own.
+        first_in_line = (
+            await session.execute(
+                select(self._first_in_line).select_from(self._table).where(self._table.c.saga_id == row.saga_id)
+            )
+        ).scalar_one()
+        return _saga(row, lease=lease, first_in_line=bool(first_in_line)), True
 
     async def get(self, saga_id: str) -> Saga:
         """The saga as it is now."""
@@ -331,12 +356,24 @@ class SagaRunner:
                 return current
             await asyncio.sleep(0.05)
 
-    def drive_soon(self, saga_id: str, *, lease: str | None = None) -> None:
+    async def drive_started(self, saga: Saga) -> Saga:
+        """Drives a saga this process has just started (as ``start`` returned it, after its commit).
+
+        The starter holds the saga's lease from the start; when no earlier saga of its subject was
+        unfinished then, its first step runs at once, without leasing it again.
+        """
+        if saga.lease is not None and saga.first_in_line:
+            return await self._run_leased(saga)
+        return await self.drive(saga.saga_id, lease=saga.lease)
+
+    def drive_soon(self, saga_id: str, *, lease: str | None = None, started: Saga | None = None) -> None:
         """Drives the saga in the background (the caller answers without waiting for it).
 
-        If the process stops first, the sweeper takes the saga over once its lease ends.
+        ``started`` is the saga as ``start`` returned it, when this process started it. If the
+        process stops first, the sweeper takes the saga over once its lease ends.
         """
-        task = asyncio.create_task(self.drive(saga_id, lease=lease), name=f"saga {saga_id}")
+        work = self.drive_started(started) if started is not None else self.drive(saga_id, lease=lease)
+        task = asyncio.create_task(work, name=f"saga {saga_id}")
         self._background.add(task)
         task.add_done_callback(self._driven)
 
@@ -395,7 +432,7 @@ class SagaRunner:
             )
         for row in rows:
             try:
-                await self._run_leased(_saga(row, lease=lease))
+                await self._run_leased(_saga(row, lease=lease, first_in_line=True))
             except Exception:
                 log.exception("saga %s could not be driven", row.saga_id)
         return len(rows)
@@ -430,24 +467,22 @@ class SagaRunner:
                     .where(table.c.saga_id == saga_id, table.c.lease_owner == held)
                     .values(lease_until=None, lease_owner=None)
                 )
-        return _saga(row, lease=lease) if row is not None else None
+        return _saga(row, lease=lease, first_in_line=True) if row is not None else None
 
-    async def _next_of_subject(self, subject: str) -> str | None:
-        """The saga about ``subject`` whose turn has come, if one is due."""
-        now = self._clock.now()
-        async with self._db.transaction() as session:
-            found = await session.execute(
-                select(self._table.c.saga_id)
-                .where(
-                    self._table.c.subject == subject,
-                    self._table.c.kind.in_(list(self._definitions)),
-                    self._table.c.status.in_(UNFINISHED),
-                    self._table.c.next_attempt_at <= now,
-                    self._first_in_line,
-                )
-                .limit(1)
+    async def _next_of_subject(self, session: AsyncSession, subject: str) -> str | None:
+        """The saga about ``subject`` whose turn has come, if one is due (in the caller's transaction)."""
+        found = await session.execute(
+            select(self._table.c.saga_id)
+            .where(
+                self._table.c.subject == subject,
+                self._table.c.kind.in_(list(self._definitions)),
+                self._table.c.status.in_(UNFINISHED),
+                self._table.c.next_attempt_at <= self._clock.now(),
+                self._first_in_line,
             )
-            saga_id: str | None = found.scalar()
+            .limit(1)
+        )
+        saga_id: str | None = found.scalar()
         return saga_id
 
     async def _run_leased(self, saga: Saga) -> Saga:
@@ -457,18 +492,25 @@ class SagaRunner:
         except LeaseLost:
             log.warning("saga %s (%s): lease taken over by another driver", saga.saga_id, saga.kind)
             return await self.get(saga.saga_id)
-        if ran.status.finished:
-            following = await self._next_of_subject(ran.subject)
-            if following is not None:
-                self.drive_soon(following)
+        if ran.following is not None:
+            self.drive_soon(ran.following)
         return ran
 
     async def _run(self, saga: Saga) -> Saga:
+        """Runs steps until the saga finishes, waits, or must retry.
+
+        Progress is written when the saga finishes, waits or fails a step, not between two steps
+        that succeed: every step is idempotent at its owner, so a driver that dies between two
+        steps is replaced by one that runs the later step again from the last written state. A
+        long chain writes (renewing its lease and proving it still holds it) once half the lease
+        is gone, so a driver that stalled past its lease stops before its next step.
+        """
         definition = self._definitions[saga.kind]
         while not saga.status.finished:
-            now = self._clock.now()
             try:
                 outcome = await definition.run(saga)
+            except LeaseLost:
+                raise
             except DomainError as error:
                 if error.code in TRANSIENT_CODES:
                     return await self._retry(definition, saga, str(error))
@@ -476,18 +518,42 @@ class SagaRunner:
             except Exception as error:
                 log.warning("saga %s (%s) step %s failed: %s", saga.saga_id, saga.kind, saga.step, error)
                 return await self._retry(definition, saga, f"{type(error).__name__}: {error}")
+            if isinstance(outcome, Finished):
+                if outcome.saga.saga_id != saga.saga_id or not outcome.saga.status.finished:
+                    raise ValueError(f"saga {saga.saga_id}: a step must finish its own saga with finish_in")
+                return outcome.saga
             data = {**saga.data, **outcome.data}
             if isinstance(outcome, Wait):
                 until = outcome.until or saga.deadline
                 return await self._save(saga, step=outcome.step, data=data, attempts=0, next_at=until, lease=False)
             if isinstance(outcome, Next):
-                saga = await self._save(saga, step=outcome.step, data=data, attempts=0, next_at=now, lease=True)
+                now = self._clock.now()  # after the step, which may have taken long
+                if self._lease_half_gone(saga, now):
+                    saga = await self._save(saga, step=outcome.step, data=data, attempts=0, next_at=now, lease=True)
+                else:
+                    saga = replace(saga, step=outcome.step, data=data, attempts=0)
             elif saga.status is SagaStatus.COMPENSATING:
                 saga = await self._save(saga, status=SagaStatus.FAILED, data=data, lease=False)
             else:
                 response = pack_response(outcome.response) if outcome.response is not None else None
                 saga = await self._save(saga, status=SagaStatus.COMPLETED, data=data, response=response, lease=False)
         return saga
+
+    def _lease_half_gone(self, saga: Saga, now: datetime) -> bool:
+        return saga.lease_until is None or saga.lease_until - now < self._lease / 2
+
+    async def finish_in(self, session: AsyncSession, saga: Saga, *, response: Message | None = None) -> Saga:
+        """Ends a leased saga inside the caller's transaction, the one that makes its last step's effect.
+
+        A running saga completes with ``response``; a compensating one ends FAILED. Raises
+        ``LeaseLost`` (so the caller's transaction rolls back, effect included) when another
+        driver has taken the saga over. Return ``Finished(saga)`` with what this gives back.
+        """
+        status = SagaStatus.FAILED if saga.status is SagaStatus.COMPENSATING else SagaStatus.COMPLETED
+        values = self._values(saga, lease=False, status=status)
+        if response is not None:
+            values["response"] = pack_response(response)
+        return await self._write(session, saga, values, lease=False)
 
     async def _retry(self, definition: SagaFlow, saga: Saga, error: str) -> Saga:
         now = self._clock.now()
@@ -560,35 +626,53 @@ class SagaRunner:
         last_error: str | None = None,
         response: bytes | None = None,
     ) -> Saga:
-        now = self._clock.now()
-        values: dict[str, Any] = {
-            "updated_at": now,
-            "lease_until": now + self._lease if lease else None,
-            "lease_owner": saga.lease if lease else None,
-        }
-        for name, value in (
-            ("status", status.value if status else None),
-            ("step", step),
-            ("data", data),
-            ("attempts", attempts),
-            ("next_attempt_at", next_at),
-            ("last_error", last_error),
-            ("response", response),
-        ):
+        values = self._values(saga, lease=lease, status=status, step=step, data=data, attempts=attempts)
+        for name, value in (("next_attempt_at", next_at), ("last_error", last_error), ("response", response)):
             if value is not None:
                 values[name] = value
         async with self._db.transaction() as session:
-            row = (
-                await session.execute(
-                    update(self._table)
-                    .where(self._table.c.saga_id == saga.saga_id, self._table.c.lease_owner == saga.lease)
-                    .values(**values)
-                    .returning(*self._table.c)
-                )
-            ).first()
+            return await self._write(session, saga, values, lease=lease)
+
+    def _values(
+        self,
+        saga: Saga,
+        *,
+        lease: bool,
+        status: SagaStatus | None = None,
+        step: str | None = None,
+        data: dict[str, Any] | None = None,
+        attempts: int | None = None,
+    ) -> dict[str, Any]:
+        """The columns a write sets: the saga's progress in memory (steps that ran since the last
+        write included), what changes now, and the lease kept or let go."""
+        now = self._clock.now()
+        return {
+            "updated_at": now,
+            "lease_until": now + self._lease if lease else None,
+            "lease_owner": saga.lease if lease else None,
+            "status": (status or saga.status).value,
+            "step": step if step is not None else saga.step,
+            "data": data if data is not None else saga.data,
+            "attempts": attempts if attempts is not None else saga.attempts,
+        }
+
+    async def _write(self, session: AsyncSession, saga: Saga, values: dict[str, Any], *, lease: bool) -> Saga:
+        """The fenced write: only the holder of the saga's lease changes it. A saga that finishes
+        names, from the same transaction, the saga of its subject whose turn has come."""
+        row = (
+            await session.execute(
+                update(self._table)
+                .where(self._table.c.saga_id == saga.saga_id, self._table.c.lease_owner == saga.lease)
+                .values(**values)
+                .returning(*self._table.c)
+            )
+        ).first()
         if row is None:
             raise LeaseLost(saga.saga_id)
-        return _saga(row, lease=saga.lease if lease else None)
+        written = _saga(row, lease=saga.lease if lease else None, first_in_line=saga.first_in_line)
+        if written.status.finished:
+            written.following = await self._next_of_subject(session, written.subject)
+        return written
 
 
 def _failure(error: DomainError) -> dict[str, Any]:
@@ -601,7 +685,7 @@ def _failure(error: DomainError) -> dict[str, Any]:
     }
 
 
-def _saga(row: Any, *, lease: str | None = None) -> Saga:
+def _saga(row: Any, *, lease: str | None = None, first_in_line: bool = False) -> Saga:
     data = row.data if isinstance(row.data, dict) else json.loads(row.data)
     return Saga(
         saga_id=row.saga_id,
@@ -617,4 +701,5 @@ def _saga(row: Any, *, lease: str | None = None) -> Saga:
         response=row.response,
         lease_until=row.lease_until,
         lease=lease,
+        first_in_line=first_in_line,
     )

@@ -141,7 +141,7 @@ class UnitOfWork:
         if drive_after_commit:
 
             async def drive() -> None:
-                self._parts.sagas.drive_soon(saga.saga_id, lease=saga.lease)
+                self._parts.sagas.drive_soon(saga.saga_id, started=saga)
 
             self.after_commit(drive)
         return saga, created
@@ -149,6 +149,10 @@ class UnitOfWork:
     async def saga_pending(self, subject: str) -> bool:
         """True while a saga about ``subject`` may still act."""
         return await self._parts.sagas.pending_for(self.session, subject)
+
+    async def finish_saga(self, saga: Saga, *, response: Message | None = None) -> Saga:
+        """Ends a saga this step's driver holds, committing with this transaction (see ``SagaRunner.finish_in``)."""
+        return await self._parts.sagas.finish_in(self.session, saga, response=response)
 
     async def resume_saga(self, *, kind: str, subject: str, data: Mapping[str, Any]) -> bool:
         """Wakes a waiting saga with a reply's data in this transaction; it is driven right after commit."""
@@ -256,6 +260,10 @@ class Transaction(Protocol):
 
     async def saga_pending(self, subject: str) -> bool:
         """True while a saga about ``subject`` may still act."""
+        ...
+
+    async def finish_saga(self, saga: Saga, *, response: Message | None = None) -> Saga:
+        """Ends a saga inside this transaction; it commits (or rolls back) with the step's effect."""
         ...
 
     async def resume_saga(self, *, kind: str, subject: str, data: Mapping[str, Any]) -> bool:

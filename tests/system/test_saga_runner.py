@@ -23,7 +23,18 @@ from callsheet_kit.clock import OffsetClock
 from callsheet_kit.db import Database, make_engine
 from callsheet_kit.errors import DomainError, ErrorCode, unavailable
 from callsheet_kit.ids import new_id
-from callsheet_kit.saga import Complete, Next, Outcome, RetryPolicy, Saga, SagaFlow, SagaRunner, SagaStatus, Wait
+from callsheet_kit.saga import (
+    Complete,
+    Finished,
+    Next,
+    Outcome,
+    RetryPolicy,
+    Saga,
+    SagaFlow,
+    SagaRunner,
+    SagaStatus,
+    Wait,
+)
 from services.notify.adapters.tables import kit_tables
 
 
@@ -67,14 +78,14 @@ async def db(system: System) -> AsyncIterator[Database]:
     await database.dispose()
 
 
-def runner(db: Database, flow: Scripted, clock: OffsetClock, **policy: int) -> SagaRunner:
+def runner(db: Database, flow: SagaFlow, clock: OffsetClock, **policy: int) -> SagaRunner:
     sagas = SagaRunner(db=db, tables=kit_tables, clock=clock, policy=RetryPolicy(**policy))  # type: ignore[arg-type]
     sagas.register(flow)
     return sagas
 
 
 async def start(
-    db: Database, sagas: SagaRunner, flow: Scripted, step: str = "do", minutes: int = 5, subject: str = ""
+    db: Database, sagas: SagaRunner, flow: SagaFlow, step: str = "do", minutes: int = 5, subject: str = ""
 ) -> Saga:
     async with db.transaction() as session:
         saga, created = await sagas.start(
@@ -262,3 +273,110 @@ async def test_sagas_about_one_subject_run_one_at_a_time_in_the_order_they_start
         await asyncio.sleep(0.05)
     assert (await sagas.get(second.saga_id)).status is SagaStatus.COMPLETED
     assert flow.calls == ["do", "do", "finish", "do", "finish"]
+
+
+@pytest.mark.asyncio
+async def test_progress_between_steps_is_written_when_a_later_step_must_wait(db: Database) -> None:
+    clock = OffsetClock()
+
+    @dataclass
+    class FailingFinish(Scripted):
+        async def run(self, saga: Saga) -> Outcome:
+            if saga.step == "finish" and "finish" not in self.calls:
+                self.calls.append("finish")
+                raise unavailable("the peer is away")
+            return await super().run(saga)
+
+    flow = FailingFinish()
+    sagas = runner(db, flow, clock)
+    saga = await start(db, sagas, flow)
+    waiting = await sagas.drive_started(saga)
+    # "do" succeeded without a write of its own; the retry's write carries its step and data.
+    assert (waiting.status, waiting.step, waiting.data, waiting.attempts) == (
+        SagaStatus.RUNNING,
+        "finish",
+        {"did": True},
+        1,
+    )
+    clock.advance_to(2)
+    done = await sagas.drive(saga.saga_id)
+    assert done.status is SagaStatus.COMPLETED and flow.calls == ["do", "finish", "finish"]
+
+
+@pytest.mark.asyncio
+async def test_a_starter_runs_its_saga_at_once_only_when_no_earlier_one_of_its_subject_is_unfinished(
+    db: Database,
+) -> None:
+    clock = OffsetClock()
+    flow = Scripted(failures=[unavailable("the peer is away")])
+    sagas = runner(db, flow, clock)
+    subject = new_id("subj")
+    first = await start(db, sagas, flow, subject=subject)
+    assert first.first_in_line
+    second = await start(db, sagas, flow, subject=subject)
+    assert not second.first_in_line
+    await sagas.drive_started(first)  # fails once and waits for its backoff
+    held = await sagas.drive_started(second)
+    assert (held.status, held.attempts) == (SagaStatus.RUNNING, 0) and flow.calls == ["do"]
+
+
+@dataclass
+class LocalEffect(SagaFlow):
+    """A flow whose one step writes a row of its own service and ends the saga in that transaction."""
+
+    db: Database
+    sagas: SagaRunner | None = None
+    kind: str = field(default_factory=lambda: new_id("local-flow"))  # type: ignore[misc]
+    before_finish: asyncio.Event | None = None
+    resume: asyncio.Event | None = None
+
+    async def run(self, saga: Saga) -> Outcome:
+        assert self.sagas is not None
+        async with self.db.transaction() as session:
+            await session.execute(
+                kit_tables.inbox.insert().values(
+                    consumer=self.kind, event_id=saga.saga_id, processed_at=OffsetClock().now()
+                )
+            )
+            if self.before_finish is not None and self.resume is not None:
+                self.before_finish.set()
+                await self.resume.wait()
+            return Finished(await self.sagas.finish_in(session, saga, response=StringValue(value="made")))
+
+
+async def effects_of(db: Database, flow: LocalEffect) -> int:
+    async with db.transaction() as session:
+        rows = await session.execute(kit_tables.inbox.select().where(kit_tables.inbox.c.consumer == flow.kind))
+        return len(rows.all())
+
+
+@pytest.mark.asyncio
+async def test_a_step_ends_its_saga_in_the_transaction_of_its_effect(db: Database) -> None:
+    clock = OffsetClock()
+    flow = LocalEffect(db)
+    sagas = runner(db, flow, clock)
+    flow.sagas = sagas
+    saga = await start(db, sagas, flow)
+    done = await sagas.drive_started(saga)
+    assert done.status is SagaStatus.COMPLETED and done.result() == StringValue(value="made")
+    assert await effects_of(db, flow) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_step_whose_driver_lost_its_lease_leaves_neither_its_effect_nor_the_end(db: Database) -> None:
+    clock = OffsetClock()
+    before_finish, resume = asyncio.Event(), asyncio.Event()
+    flow = LocalEffect(db, before_finish=before_finish, resume=resume)
+    sagas = runner(db, flow, clock)
+    flow.sagas = sagas
+    saga = await start(db, sagas, flow)
+    slow = asyncio.create_task(sagas.drive_started(saga))
+    await before_finish.wait()
+    async with db.transaction() as session:  # another driver takes the lease over meanwhile
+        await session.execute(
+            kit_tables.saga.update().where(kit_tables.saga.c.saga_id == saga.saga_id).values(lease_owner="lease_other")
+        )
+    resume.set()
+    late = await slow
+    assert late.status is SagaStatus.RUNNING  # its end was refused, and its effect with it
+    assert await effects_of(db, flow) == 0

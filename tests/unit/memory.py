@@ -19,7 +19,7 @@ from google.protobuf.message import Message
 from callsheet_kit.db import transaction_scope
 from callsheet_kit.domain import Aggregate, DomainEvent
 from callsheet_kit.errors import idempotency_mismatch
-from callsheet_kit.idempotency import request_fingerprint
+from callsheet_kit.idempotency import pack_response, request_fingerprint
 from callsheet_kit.saga import Saga, SagaStatus
 from services.orders.domain.errors import OrdersReason
 from services.orders.domain.lifecycle import OrderState
@@ -126,6 +126,11 @@ class MemoryUnitOfWork:
 
     async def saga_pending(self, subject: str) -> bool:
         return any(s.subject == subject and not s.status.finished for s in self.world.sagas)
+
+    async def finish_saga(self, saga: Saga, *, response: Message | None = None) -> Saga:
+        saga.status = SagaStatus.FAILED if saga.status is SagaStatus.COMPENSATING else SagaStatus.COMPLETED
+        saga.response = pack_response(response) if response is not None else None
+        return saga
 
     async def resume_saga(self, *, kind: str, subject: str, data: Mapping[str, Any]) -> bool:
         for saga in self.world.sagas:

@@ -32,7 +32,7 @@ from callsheet_kit.idempotency import check_key
 from callsheet_kit.identity import Caller, acting_as
 from callsheet_kit.ids import new_id
 from callsheet_kit.proto import datetime_of
-from callsheet_kit.saga import Complete, Next, Outcome, Saga, SagaFlow, SagaRunner, SagaStatus
+from callsheet_kit.saga import Complete, Finished, Next, Outcome, Saga, SagaFlow, SagaRunner, SagaStatus
 from callsheet_kit.validation import MAX_ID, check_payment_method_id, check_text
 from services.orders.domain.errors import OrdersReason
 from services.orders.domain.order import Order
@@ -94,7 +94,7 @@ async def checkout(deps: CheckoutDeps, command: Checkout) -> Message:
             raise OrdersReason.SLOT_TAKEN.error("the provider is already booked for this slot")
         await uow.commit()
 
-    saga = await deps.sagas.drive(saga.saga_id, lease=saga.lease)
+    saga = await deps.sagas.drive_started(saga)
     if saga.status is SagaStatus.COMPLETED:
         return saga.result()
     if saga.status is SagaStatus.FAILED:
@@ -159,8 +159,7 @@ class CheckoutFlow(SagaFlow):
                 )
                 return Next(CREATE_ORDER, {"paymentId": payment.id, "authorizedCents": payment.authorized.amount_cents})
             if saga.step == CREATE_ORDER:
-                order = await self._create_order(saga)
-                return Complete(self._respond(order))
+                return Finished(await self._create_order(saga))
             if saga.step == VOID_AUTHORIZATION:
                 await self._payments.void(key=f"void:{saga.subject}", order_id=saga.subject)
                 return Complete()
@@ -172,38 +171,39 @@ class CheckoutFlow(SagaFlow):
             return None
         return VOID_AUTHORIZATION
 
-    async def _create_order(self, saga: Saga) -> Order:
+    async def _create_order(self, saga: Saga) -> Saga:
+        """Makes the AUTHORIZED order and ends the saga with it, in one transaction."""
         failpoints.hit("checkout.before_create_order")
         data = saga.data
         async with self._uow() as uow:
-            existing = await uow.orders.get(saga.subject)
-            if existing is not None:
-                return existing
-            start, end = _instant(data["startUtc"]), _instant(data["endUtc"])
-            order = Order.open(
-                actor=data["buyerId"],
-                order_id=saga.subject,
-                quote_id=data["quoteId"],
-                buyer_id=data["buyerId"],
-                provider_id=data["providerId"],
-                role_code=data["roleCode"],
-                start_utc=start,
-                end_utc=end,
-                timezone=data["timezone"],
-                location=data["location"],
-                price_snapshot=data["priceSnapshot"],
-                policy_snapshot=data["policySnapshot"],
-                created_at=uow.now,
-            )
-            uow.orders.add(order)
-            order.authorize(
-                payment_id=data["paymentId"],
-                authorized_cents=data["authorizedCents"],
-                actor=data["buyerId"],
-                now=uow.now,
-            )
+            order = await uow.orders.get(saga.subject)
+            if order is None:
+                start, end = _instant(data["startUtc"]), _instant(data["endUtc"])
+                order = Order.open(
+                    actor=data["buyerId"],
+                    order_id=saga.subject,
+                    quote_id=data["quoteId"],
+                    buyer_id=data["buyerId"],
+                    provider_id=data["providerId"],
+                    role_code=data["roleCode"],
+                    start_utc=start,
+                    end_utc=end,
+                    timezone=data["timezone"],
+                    location=data["location"],
+                    price_snapshot=data["priceSnapshot"],
+                    policy_snapshot=data["policySnapshot"],
+                    created_at=uow.now,
+                )
+                uow.orders.add(order)
+                order.authorize(
+                    payment_id=data["paymentId"],
+                    authorized_cents=data["authorizedCents"],
+                    actor=data["buyerId"],
+                    now=uow.now,
+                )
+            finished = await uow.finish_saga(saga, response=self._respond(order))
             await uow.commit()
-            return order
+            return finished
 
 
 def _instant(text: str) -> datetime:

@@ -23,7 +23,10 @@ async def record_payment_event(uow: OrdersUnitOfWork, event: Any, envelope: Even
     if await uow.orders.get(order_id) is None:
         if await uow.saga_pending(order_id):
             raise RetryLater(f"order {order_id} is still being checked out")
-        return
+        # The checkout may have made the order and ended between the two reads (it does both in
+        # one commit): only an order still missing now was never made.
+        if await uow.orders.get(order_id) is None:
+            return
     payload: dict[str, Any] = {
         "amountCents": event.amount.amount_cents,
         "currency": event.amount.currency,
