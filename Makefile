@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: up test bench venv protos check-protos lint typecheck imports clean
+.PHONY: up test bench bench-replicas venv protos check-protos lint typecheck imports clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ test: venv check-protos lint typecheck imports
 ## The operations against the bare chain on this machine (not part of `make test`); figures in docs/performance.json.
 bench: venv
 	$(PY) -m bench --json docs/performance.json
+
+## Checkout and an order read at 32 clients with one, then two orders replicas; figures in docs/performance-replicas.json.
+bench-replicas: venv
+	$(PY) -m bench.replicas --json docs/performance-replicas.json
 
 clean:
 	rm -rf .devstack .pytest_cache .mypy_cache .ruff_cache

@@ -220,14 +220,24 @@ class ClientCredentialInterceptor(grpc.aio.UnaryUnaryClientInterceptor):  # type
 
 
 def open_channel(addr: str, *, issuer: CredentialIssuer, audience: str) -> grpc.aio.Channel:
-    """A traced channel to the peer ``audience`` whose calls carry ``issuer``'s credentials."""
+    """A traced channel to the peer ``audience`` whose calls carry ``issuer``'s credentials.
+
+    ``addr`` is any gRPC target: ``host:port``, ``ipv4:127.0.0.1:5001,127.0.0.1:5002`` for
+    several replicas, or ``dns:///name:port`` (a Kubernetes headless Service). Calls go round
+    robin over every address the target resolves to.
+    """
     from opentelemetry.instrumentation.grpc import aio_client_interceptors
 
     interceptors: list[Any] = [*aio_client_interceptors(), ClientCredentialInterceptor(issuer, audience=audience)]
     return grpc.aio.insecure_channel(
         addr,
         interceptors=interceptors,
-        options=[("grpc.keepalive_time_ms", 30_000), ("grpc.enable_retries", 1)],
+        options=[
+            ("grpc.keepalive_time_ms", 30_000),
+            ("grpc.enable_retries", 1),
+            # gRPC's default, pick_first, would send every call to the first replica the target names.
+            ("grpc.service_config", '{"loadBalancingConfig": [{"round_robin": {}}]}'),
+        ],
     )
 
 

@@ -6,6 +6,11 @@ service, every schema is migrated as its owner, the dev data is seeded, and the 
 the gateway and (unless ``SMTP_HOST`` is set) the SMTP sink run as child processes. Each stack
 makes a fresh key set: every process signs its calls with its own key, and every service trusts
 the public keys of all the stack's processes.
+
+A service may run as several replicas (``replicas={"orders": 2}``): processes ``orders`` and
+``orders-2``, each on its own gRPC port, migrated and seeded once, and every peer is given one
+address naming all of them (``ipv4:127.0.0.1:p1,127.0.0.1:p2``), which its round-robin channels
+spread calls over.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import grpc
 import httpx
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from callsheet_kit.keys import ServiceKeySet, generate_key_set
 from callsheet_kit.provision import create_database, provision
@@ -59,9 +66,30 @@ class Process:
             return ""
 
 
+def replica_name(service: str, replica: int) -> str:
+    """The process name of replica ``replica`` (from 1) of ``service``: ``orders``, ``orders-2``, …"""
+    return service if replica == 1 else f"{service}-{replica}"
+
+
+def _serving(port: int) -> bool:
+    """Whether the gRPC server on ``port`` answers the standard health check with SERVING."""
+    # The health service needs no credential; the stack's own ports are never behind a proxy.
+    with grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.enable_http_proxy", 0)]) as channel:
+        try:
+            response = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=1.0)
+        except grpc.RpcError:
+            return False
+    return bool(response.status == health_pb2.HealthCheckResponse.SERVING)
+
+
 @dataclass
 class Stack:
-    """The running system."""
+    """The running system.
+
+    ``replicas`` says how many processes of a service run (a service it leaves out runs one).
+    ``ports`` and ``processes`` are keyed by process name, so ``ports["orders"]`` and
+    ``processes["orders"]`` are always the first replica.
+    """
 
     state_dir: Path
     database_name: str = "callsheet"
@@ -73,6 +101,7 @@ class Stack:
     gateway_port: int = 0
     jwt_secret: str = "dev-secret-change-me"
     extra_env: Mapping[str, str] = field(default_factory=dict)
+    replicas: Mapping[str, int] = field(default_factory=lambda: dict.fromkeys(SERVICES, 1))
     keys: ServiceKeySet = field(default_factory=lambda: generate_key_set([*SERVICES, "gateway"]))
     postgres: EmbeddedPostgres | None = None
     nats: EmbeddedNats | None = None
@@ -105,12 +134,36 @@ class Stack:
         """The gateway's base URL."""
         return f"http://127.0.0.1:{self.ports['gateway']}"
 
+    def replica_count(self, service: str) -> int:
+        """How many processes of ``service`` the stack runs."""
+        return self.replicas.get(service, 1)
+
+    def replica_names(self, service: str) -> list[str]:
+        """The process names of every replica of ``service``, the first one first."""
+        return [replica_name(service, replica) for replica in range(1, self.replica_count(service) + 1)]
+
+    def address(self, service: str) -> str:
+        """The gRPC target that names every replica of ``service``, as its peers are given it."""
+        ports = [self.ports[name] for name in self.replica_names(service)]
+        if len(ports) == 1:
+            return f"127.0.0.1:{ports[0]}"
+        return "ipv4:" + ",".join(f"127.0.0.1:{port}" for port in ports)
+
+    def _check_replicas(self) -> None:
+        unknown = sorted(set(self.replicas) - set(SERVICES))
+        if unknown:
+            raise ValueError(f"replicas names unknown services {unknown}; the services are {list(SERVICES)}")
+        fewer = {name: count for name, count in self.replicas.items() if count < 1}
+        if fewer:
+            raise ValueError(f"every service runs at least one replica, not {fewer}")
+
     def start(self) -> None:
         """Starts everything and waits until the gateway reports ready.
 
         Ports are picked free, then bound by the processes a moment later; if another process
         took one meanwhile, everything started is stopped and started again on fresh ports.
         """
+        self._check_replicas()
         self.state_dir.mkdir(parents=True, exist_ok=True)
         (self.state_dir / "logs").mkdir(exist_ok=True)
         given = (self.admin_url, self.nats_url, self.smtp, self.mail_http_url)
@@ -160,8 +213,9 @@ class Stack:
         assert self.admin_url is not None
         self.database_url = create_database(self.admin_url, self.database_name)
         self.service_urls = provision(self.database_url, secret=self.jwt_secret)
-        for name in SERVICES:
-            self.ports[name] = free_port()
+        for service in SERVICES:
+            for name in self.replica_names(service):
+                self.ports[name] = free_port()
         self.ports["gateway"] = self.gateway_port or free_port()
         migrations = [
             subprocess.Popen(
@@ -201,19 +255,19 @@ class Stack:
         )
         for name in SERVICES:
             if name in self.ports:
-                env[f"CALLSHEET_{name.upper()}_ADDR"] = f"127.0.0.1:{self.ports[name]}"
+                env[f"CALLSHEET_{name.upper()}_ADDR"] = self.address(name)
         env.update(self.extra_env)
         return env
 
-    def env_for(self, name: str) -> dict[str, str]:
-        """The environment of a service process."""
+    def env_for(self, name: str, replica: int = 1) -> dict[str, str]:
+        """The environment of a service process (of its replica ``replica``, from 1)."""
         env = self._common_env()
         assert self.nats_url is not None
         env.update(
             {
                 "CALLSHEET_DATABASE_URL": self.service_urls[name],
                 "NATS_URL": self.nats_url,
-                "CALLSHEET_GRPC_LISTEN": f"127.0.0.1:{self.ports[name]}",
+                "CALLSHEET_GRPC_LISTEN": f"127.0.0.1:{self.ports[replica_name(name, replica)]}",
                 "CALLSHEET_SERVICE_KEY": self.keys.private_keys[name],
                 "CALLSHEET_SERVICE_KEYS": self.keys.keyring(),
             }
@@ -231,13 +285,20 @@ class Stack:
         self.processes[name] = process
         return process
 
-    def start_service(self, name: str) -> None:
-        """Starts (or restarts) one service process."""
-        self._spawn(name, [sys.executable, "-m", f"services.{name}", "serve"], self.env_for(name))
+    def start_service(self, name: str, replica: int = 1) -> None:
+        """Starts (or restarts) one service process: replica ``replica`` (from 1) of ``name``."""
+        if not 1 <= replica <= self.replica_count(name):
+            raise ValueError(f"{name} runs {self.replica_count(name)} replica(s), there is no replica {replica}")
+        self._spawn(
+            replica_name(name, replica),
+            [sys.executable, "-m", f"services.{name}", "serve"],
+            self.env_for(name, replica),
+        )
 
     def _start_services(self) -> None:
         for name in SERVICES:
-            self.start_service(name)
+            for replica in range(1, self.replica_count(name) + 1):
+                self.start_service(name, replica)
         gateway_env = self._common_env()
         gateway_env["GATEWAY_PORT"] = str(self.ports["gateway"])
         gateway_env["CALLSHEET_SERVICE_KEY"] = self.keys.private_keys["gateway"]
@@ -245,13 +306,24 @@ class Stack:
         self.wait_ready()
 
     def wait_ready(self, timeout: float = 90.0) -> None:
-        """Waits until the gateway's /readyz says every service is SERVING."""
+        """Waits until every service process reports SERVING, then until the gateway's /readyz does.
+
+        Each replica is asked first, directly: the gateway's round-robin channel checks only one
+        of them, and a replica it found not yet listening would wait out a reconnect backoff
+        before it took any call.
+        """
         deadline = time.monotonic() + timeout
         last = ""
+        pending = [name for service in SERVICES for name in self.replica_names(service) if name in self.processes]
         while time.monotonic() < deadline:
             for process in self.processes.values():
                 if process.popen.poll() is not None:
                     raise RuntimeError(f"{process.name} exited with {process.popen.returncode}:\n{process.log_tail()}")
+            pending = [name for name in pending if not _serving(self.ports[name])]
+            if pending:
+                last = f"not serving yet: {', '.join(pending)}"
+                time.sleep(0.2)
+                continue
             try:
                 response = httpx.get(f"{self.gateway_url}/readyz", timeout=2, trust_env=False)
                 if response.status_code == 200:
