@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from enum import Enum as PyEnum
 
 from sqlalchemy import Enum, MetaData
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 _inside_transaction: ContextVar[bool] = ContextVar("callsheet_inside_transaction", default=False)
@@ -44,16 +45,28 @@ def transaction_scope() -> Iterator[None]:
 
 
 def make_engine(url: str, *, pool_size: int = 10, application_name: str = "callsheet") -> AsyncEngine:
-    """A pooled async engine; connections are checked before use so a restarted server is healed."""
+    """A pooled async engine.
+
+    Connections are not pinged before each use: that is a round trip and a statement on every
+    transaction. A connection the server dropped (a restart, a failover, an idle timeout) fails
+    its first statement instead; SQLAlchemy then discards every pooled connection as old as it,
+    and ``callsheet_kit.uow.execute`` runs the unit of work that failed so once more, on a fresh
+    connection. Background work (relay, consumers, sweepers, sagas) retries on its own.
+    """
     engine = create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        pool_pre_ping=False,
         pool_recycle=1800,
         connect_args={"application_name": application_name},
     )
     return engine
+
+
+def lost_connection(error: BaseException) -> bool:
+    """True when ``error`` is a statement that failed because its connection had been lost."""
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
 
 
 def libpq_url(url: str) -> str:

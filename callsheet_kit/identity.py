@@ -94,7 +94,8 @@ def acting_as(caller: Caller) -> Iterator[Caller]:
         reset_caller(token)
 
 
-def _remember(cache: dict[K, V], key: K, value: V) -> None:
+def remember_bounded(cache: dict[K, V], key: K, value: V) -> None:
+    """Keeps ``value`` under ``key`` in a cache of verified or signed tokens, forgetting the oldest quarter when full."""
     # Bounded: a forgotten entry only costs one more signature or verification.
     if len(cache) >= _REMEMBERED:
         for oldest in list(itertools.islice(cache, _REMEMBERED // 4)):
@@ -132,7 +133,7 @@ class CredentialIssuer:
         if caller.roles:
             claims["roles"] = sorted(caller.roles)
         credential = jwt.encode(claims, self._key, algorithm=ALGORITHM, headers=self._headers)
-        _remember(self._issued, wanted, (credential, expires_at))
+        remember_bounded(self._issued, wanted, (credential, expires_at))
         return credential
 
 
@@ -159,7 +160,7 @@ class CredentialVerifier:
         verified = self._verified.get(credential)
         if verified is None:
             verified = self._verify(credential)
-            _remember(self._verified, credential, verified)
+            remember_bounded(self._verified, credential, verified)
         now = self._clock()
         if verified.expires_at + _CLOCK_SKEW_SECONDS <= now:
             raise _refused("the service credential has expired")

@@ -26,7 +26,7 @@ from google.protobuf.message import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callsheet_kit.clock import Clock
-from callsheet_kit.db import Database, transaction_scope
+from callsheet_kit.db import Database, lost_connection, transaction_scope
 from callsheet_kit.domain import Aggregate, DomainEvent
 from callsheet_kit.events import Outbox
 from callsheet_kit.idempotency import IdempotencyStore
@@ -340,19 +340,31 @@ async def execute(
     """Runs a transactional use case: claim the key, run, encode, remember, commit, then after-commit work.
 
     ``request`` carries the idempotency key (``request_id``) of a use case that declares a scope;
-    a repeat returns the first response and changes nothing.
+    a repeat returns the first response and changes nothing. A unit of work whose connection
+    turns out to have been lost before it began to commit (the server restarted since the
+    connection was last used) runs once more, on a fresh connection: nothing of it was written.
     """
-    async with uow:
-        if use_case.idempotency is not None:
-            if request is None:
-                raise TypeError(f"{use_case.__name__} is idempotent: pass the request that carries its key")
-            key = getattr(request, "request_id", "")
-            if key or not use_case.key_optional:
-                replay = await uow.claim(scope=caller_scope(use_case.idempotency), key=key, request=request)
-                if replay is not None:
-                    return replay  # type: ignore[return-value]
-        response = respond(await use_case(uow, command))
-        await uow.remember(response)
-        await uow.commit()
-    await uow.run_after_commit()
-    return response
+    for attempt in (1, 2):
+        committing = False
+        try:
+            async with uow:
+                if use_case.idempotency is not None:
+                    if request is None:
+                        raise TypeError(f"{use_case.__name__} is idempotent: pass the request that carries its key")
+                    key = getattr(request, "request_id", "")
+                    if key or not use_case.key_optional:
+                        replay = await uow.claim(scope=caller_scope(use_case.idempotency), key=key, request=request)
+                        if replay is not None:
+                            return replay  # type: ignore[return-value]
+                response = respond(await use_case(uow, command))
+                await uow.remember(response)
+                committing = True
+                await uow.commit()
+        except Exception as error:
+            if attempt == 1 and not committing and lost_connection(error):
+                log.info("%s lost its database connection before committing; running it again", use_case.__name__)
+                continue
+            raise
+        await uow.run_after_commit()
+        return response
+    raise AssertionError("unreachable: the second attempt returns or raises")

@@ -8,14 +8,16 @@ before it goes anywhere: a subject and roles the services can carry safely, and 
 from __future__ import annotations
 
 import re
+import time
 import warnings
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import jwt
 from jwt.warnings import InsecureKeyLengthWarning
 
 from callsheet_kit.errors import DomainError, unauthenticated
-from callsheet_kit.identity import Caller
+from callsheet_kit.identity import Caller, remember_bounded
 
 _ALGORITHM = "HS256"
 # PyJWT warns about a short secret on every decode. The gateway refuses one at start-up outside
@@ -32,22 +34,49 @@ _REQUIRED_CLAIMS = ["sub", "exp"]
 
 
 @dataclass(frozen=True)
+class _Verified:
+    """A token whose signature and claims were checked; its times are checked again on every use."""
+
+    caller: Caller
+    expires_at: float
+    not_before: float | None
+    issued_at: float | None
+
+
+@dataclass(frozen=True)
 class TokenVerifier:
-    """Verifies bearer tokens signed with ``secret``, allowing ``leeway`` seconds of clock skew."""
+    """Verifies bearer tokens signed with ``secret``, allowing ``leeway`` seconds of clock skew.
+
+    A client sends the same token with every request until it expires, so a token verified once
+    is remembered (a bounded cache): later requests skip the signature and the claim checks, and
+    only its times are checked again against the clock.
+    """
 
     secret: str
     leeway: float = 0.0
+    clock: Callable[[], float] = time.time
+    _verified: dict[str, _Verified] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def caller(self, header: str | None) -> Caller:
         """The caller named by an ``Authorization: Bearer <JWT>`` header, or UNAUTHENTICATED."""
         if not header:
             raise unauthenticated("the Authorization header with a bearer token is missing")
         scheme, _, token = header.strip().partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
             raise unauthenticated("the Authorization header must be 'Bearer <token>'")
+        verified = self._verified.get(token)
+        if verified is None:
+            verified = self._verify(token)
+            remember_bounded(self._verified, token, verified)
+        else:
+            self._check_times(verified)
+        return verified.caller
+
+    def _verify(self, token: str) -> _Verified:
         try:
             claims = jwt.decode(
-                token.strip(),
+                token,
                 self.secret,
                 algorithms=[_ALGORITHM],
                 leeway=self.leeway,
@@ -55,7 +84,26 @@ class TokenVerifier:
             )
         except jwt.PyJWTError as exc:
             raise unauthenticated(f"the bearer token is invalid: {exc}") from None
-        return _caller_from_claims(claims)
+        return _Verified(
+            _caller_from_claims(claims),
+            expires_at=float(claims["exp"]),
+            not_before=_number(claims.get("nbf")),
+            issued_at=_number(claims.get("iat")),
+        )
+
+    def _check_times(self, verified: _Verified) -> None:
+        # The same rules and messages as PyJWT's, for a token that was valid when first seen.
+        now = self.clock()
+        if verified.expires_at <= now - self.leeway:
+            raise unauthenticated("the bearer token is invalid: Signature has expired")
+        if verified.not_before is not None and verified.not_before > now + self.leeway:
+            raise unauthenticated("the bearer token is invalid: The token is not yet valid (nbf)")
+        if verified.issued_at is not None and verified.issued_at > now + self.leeway:
+            raise unauthenticated("the bearer token is invalid: The token is not yet valid (iat)")
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
 
 
 def _caller_from_claims(claims: dict[str, object]) -> Caller:

@@ -156,3 +156,16 @@ async def test_rest_with_a_bad_token_answers_401_with_the_envelope(stack: Stack)
     response = await stack.client.get("/v1/orders/ord_1", headers={"authorization": "Bearer nope"})
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "UNAUTHENTICATED"
+
+
+def test_a_remembered_token_stops_working_when_it_expires() -> None:
+    now = [time.time()]
+    verifier = TokenVerifier(SECRET, leeway=30, clock=lambda: now[0])
+    header = "Bearer " + jwt.encode({"sub": "u_buyer_1", "exp": int(now[0]) + 60}, SECRET, algorithm="HS256")
+    assert verifier.caller(header).user_id == "u_buyer_1"
+    now[0] += 60 + 29  # within the leeway: still the remembered caller
+    assert verifier.caller(header).user_id == "u_buyer_1"
+    now[0] += 2
+    with pytest.raises(DomainError) as refused:
+        verifier.caller(header)
+    assert refused.value.code is ErrorCode.UNAUTHENTICATED and "expired" in refused.value.message

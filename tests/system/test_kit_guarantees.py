@@ -9,7 +9,7 @@ import psycopg
 import pytest
 from google.protobuf.wrappers_pb2 import StringValue
 from sqlalchemy import func, select
-from system_client import System
+from system_client import QUOTE, System, fresh_slot, quote_input
 
 from callsheet.events.v1.envelope_pb2 import EventEnvelope
 from callsheet.orders.v1 import events_pb2
@@ -180,3 +180,20 @@ async def test_retention_deletes_old_kit_rows_and_keeps_recent_and_unfinished_on
         "outbox": [f"{tag}-recent", f"{tag}-unsent"],
         "saga": ["recent", "running"],
     }
+
+
+def test_requests_after_the_database_dropped_every_connection_succeed(system: System) -> None:
+    # Connections are not pinged before use: the first statement on a dropped one fails, and
+    # the unit of work runs again on a fresh connection before anything was written.
+    before = system.gql("u_buyer_1", "{ orders(first: 1) { edges { node { id } } } }")
+    with psycopg.connect(system.stack.database_url, autocommit=True) as admin:
+        dropped = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE application_name IN ('orders', 'payments') AND pid <> pg_backend_pid()"
+        ).fetchone()
+    assert dropped is not None and dropped[0] > 0
+    after = system.gql("u_buyer_1", "{ orders(first: 1) { edges { node { id } } } }")
+    assert after == before
+    start, end = fresh_slot()
+    quote = system.gql("u_buyer_1", QUOTE, {"i": quote_input(start, end)})["createQuote"]
+    assert quote["id"].startswith("qte_")
