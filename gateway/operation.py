@@ -70,11 +70,31 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @dataclass(frozen=True)
 class Operation:
-    """One operation: the GraphQL field it resolves (``"Type.field"``), its resolver, and its REST routes, if any."""
+    """One operation: the GraphQL field it resolves (``"Type.field"``), its resolver, and its REST routes, if any.
+
+    ``reads_ahead`` replaces ``resolve`` for GraphQL where the field fetches some of its
+    object's fields along with the object: it takes the backends, the GraphQL ``info`` (see
+    ``gateway.gql.lookahead``), then the arguments, and hands what it fetched to those fields'
+    resolvers with ``prefetch``.
+    """
 
     field: str
     resolve: Resolve
     rest: APIRouter | None = None
+    reads_ahead: Resolve | None = None
+
+
+# Where an object carries the values fetched ahead for its fields: {field: (arguments, value)}.
+_PREFETCHED = "__prefetched"
+
+
+def prefetch(obj: dict[str, Any], field: str, arguments: Mapping[str, Any], value: Any) -> None:
+    """Gives ``obj``'s ``field`` the value (or awaitable) fetched ahead for it with ``arguments``.
+
+    The field's own resolver then answers with it when GraphQL asks for the field with those
+    same arguments, instead of calling a service again.
+    """
+    obj.setdefault(_PREFETCHED, {})[field] = (dict(arguments), value)
 
 
 # Dependencies are coroutines, though none awaits: FastAPI runs plain functions in a thread pool.
@@ -169,19 +189,25 @@ def page_request(first: int | None, after: str | None) -> dict[str, Any]:
     return {"page_size": first or 0, "page_token": after or ""}
 
 
-def _graphql_resolver(type_name: str, resolve: Resolve) -> Callable[..., Any]:
+def _graphql_resolver(type_name: str, field: str, operation: Operation) -> Callable[..., Any]:
     # Plain functions that hand back whatever resolve returns (graphql-core awaits a coroutine),
     # so binding adds no coroutine of its own to a request.
+    resolve, reads_ahead = operation.resolve, operation.reads_ahead
     if type_name in ROOT_TYPES:
 
         def resolve_root_field(_root: Any, info: Info, **arguments: Any) -> Any:
             check_arguments(arguments)
+            if reads_ahead is not None:
+                return reads_ahead(info.context["backends"], info, **arguments)
             return resolve(info.context["backends"], **arguments)
 
         return resolve_root_field
 
     def resolve_object_field(parent: dict[str, Any], info: Info, **arguments: Any) -> Any:
         check_arguments(arguments)
+        ahead = parent.get(_PREFETCHED, {}).get(field)
+        if ahead is not None and ahead[0] == arguments:
+            return ahead[1]
         return resolve(info.context["backends"], parent["id"], **arguments)
 
     return resolve_object_field
@@ -197,7 +223,7 @@ def graphql_bindables(operations: Iterable[Operation]) -> list[ObjectType]:
         bound.add(operation.field)
         type_name, _, field = operation.field.partition(".")
         types.setdefault(type_name, ObjectType(type_name)).set_field(
-            field, _graphql_resolver(type_name, operation.resolve)
+            field, _graphql_resolver(type_name, field, operation)
         )
     return list(types.values())
 

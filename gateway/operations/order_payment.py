@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from callsheet.orders.v1 import orders_pb2
 from callsheet.payments.v1 import payments_pb2
 from callsheet_kit.errors import DomainError, ErrorCode
 from gateway.backends import Backends
 from gateway.operation import BackendsDep, Operation, OrderId
-from gateway.operations.order import get_order
 from gateway.shapes import ApiModel, ApiObject, Money, UtcDateTime, money, timestamp
 
 PAYMENT_STATUS_PREFIX = "PAYMENT_STATUS_"
@@ -91,7 +91,8 @@ router = APIRouter(tags=["orders"])
 @router.get("/orders/{order_id}/payment", response_model=PaymentSummary | None)
 async def get_payment(backends: BackendsDep, order_id: OrderId) -> ApiObject | None:
     """The order's money, or null while it has no payment (GraphQL `Order.payment`)."""
-    await get_order(backends, id=order_id)  # NOT_FOUND unless the caller may see the order
+    # NOT_FOUND unless the caller may see the order.
+    await backends.call(backends.orders.GetOrder, orders_pb2.GetOrderRequest(order_id=order_id))
     return await resolve_payment(backends, order_id)
 
 

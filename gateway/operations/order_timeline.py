@@ -55,7 +55,12 @@ async def list_timeline(
     """The order's timeline, oldest first (GraphQL `Order.timeline`)."""
     request = orders_pb2.ListTimelineRequest(order_id=order_id, **page_request(first, after))
     response: orders_pb2.ListTimelineResponse = await backends.call(backends.orders.ListTimeline, request)
-    return connection(((event.cursor, timeline_event(event)) for event in response.events), response.next_page_token)
+    return timeline_connection(response)
+
+
+def timeline_connection(page: orders_pb2.ListTimelineResponse) -> ApiObject:
+    """A TimelineConnection of a page of a timeline."""
+    return connection(((event.cursor, timeline_event(event)) for event in page.events), page.next_page_token)
 
 
 OPERATION = Operation("Order.timeline", list_timeline, router)

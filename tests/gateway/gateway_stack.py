@@ -92,6 +92,32 @@ def visible_order(order_id: str) -> orders_pb2.Order:
     return order
 
 
+def timeline_page(size: int) -> orders_pb2.ListTimelineResponse:
+    """The first page of ORDER_ID's timeline, as orders would answer it."""
+    events = [
+        orders_pb2.TimelineEvent(
+            id="tev_1",
+            order_id=ORDER_ID,
+            kind="system",
+            subtype="order.created",
+            payload_json="{}",
+            created_at=_ts(START),
+            cursor="c1",
+        ),
+        orders_pb2.TimelineEvent(
+            id="tev_2",
+            order_id=ORDER_ID,
+            kind="payment",
+            subtype="payment.authorized",
+            actor_user_id="u_buyer_1",
+            payload_json='{"amountCents": 33000}',
+            created_at=_ts(START),
+            cursor="c2",
+        ),
+    ]
+    return orders_pb2.ListTimelineResponse(events=events[:size], next_page_token="c2")
+
+
 @dataclass
 class Recorded:
     """What the fake saw: the metadata and the verified caller of every call, by method."""
@@ -130,7 +156,10 @@ class FakeOrders(orders_pb2_grpc.OrdersServiceServicer):  # type: ignore[misc]
         order = visible_order(request.order_id)
         if order.id == SLOW_ORDER_ID:
             await asyncio.sleep(SLOW_SECONDS)
-        return orders_pb2.GetOrderResponse(order=order)
+        response = orders_pb2.GetOrderResponse(order=order)
+        if request.timeline_page_size:
+            response.timeline.CopyFrom(timeline_page(request.timeline_page_size))
+        return response
 
     async def Checkout(self, request: orders_pb2.CheckoutRequest, context: Any) -> orders_pb2.CheckoutResponse:
         self.recorded.note("Checkout", context)
@@ -150,28 +179,7 @@ class FakeOrders(orders_pb2_grpc.OrdersServiceServicer):  # type: ignore[misc]
     ) -> orders_pb2.ListTimelineResponse:
         self.recorded.note("ListTimeline", context)
         visible_order(request.order_id)
-        events = [
-            orders_pb2.TimelineEvent(
-                id="tev_1",
-                order_id=ORDER_ID,
-                kind="system",
-                subtype="order.created",
-                payload_json="{}",
-                created_at=_ts(START),
-                cursor="c1",
-            ),
-            orders_pb2.TimelineEvent(
-                id="tev_2",
-                order_id=ORDER_ID,
-                kind="payment",
-                subtype="payment.authorized",
-                actor_user_id="u_buyer_1",
-                payload_json='{"amountCents": 33000}',
-                created_at=_ts(START),
-                cursor="c2",
-            ),
-        ]
-        return orders_pb2.ListTimelineResponse(events=events[: request.page_size or 50], next_page_token="c2")
+        return timeline_page(request.page_size or 50)
 
     async def ConfirmOrder(
         self, request: orders_pb2.ConfirmOrderRequest, context: Any

@@ -161,7 +161,7 @@ async def test_past_the_deadline_the_client_gets_unavailable_and_others_are_stil
 async def test_every_call_to_a_service_carries_a_deadline(stack: Stack) -> None:
     before = {method: len(calls) for method, calls in stack.recorded.deadlines.items()}
     await stack.graphql(
-        f'{{ order(id: "{ORDER_ID}") {{ id timeline {{ edges {{ cursor }} }} payment {{ status }} }} }}'
+        f'{{ order(id: "{ORDER_ID}") {{ id timeline(after: "c1") {{ edges {{ cursor }} }} payment {{ status }} }} }}'
     )
     await stack.client.get("/readyz")
     deadlines = [left for method, calls in stack.recorded.deadlines.items() for left in calls[before.get(method, 0) :]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import grpc
@@ -17,9 +18,10 @@ from services.orders.usecases.cancel_order import CancelOrder, cancel_order
 from services.orders.usecases.check_slot import CheckSlot, check_slot
 from services.orders.usecases.checkout import Checkout, checkout
 from services.orders.usecases.confirm_order import ConfirmOrder, confirm_order
-from services.orders.usecases.get_order import GetOrder, get_order
+from services.orders.usecases.get_order import GetOrder, OrderView, get_order
 from services.orders.usecases.list_orders import ORDERS, ListOrders, list_orders
 from services.orders.usecases.list_timeline import ListTimeline, list_timeline
+from services.orders.usecases.ports import TimelineRecord
 
 Context = grpc.aio.ServicerContext[Any, Any]
 
@@ -44,11 +46,12 @@ class OrdersServicer(orders_pb2_grpc.OrdersServiceServicer):
 
     async def GetOrder(self, request: orders_pb2.GetOrderRequest, context: Context) -> orders_pb2.GetOrderResponse:
         """Returns an order to a participant."""
+        size = page_size(request.timeline_page_size, default=50) if request.timeline_page_size else 0
         return await execute(
             get_order,
-            GetOrder(caller=current_caller(), order_id=request.order_id),
+            GetOrder(caller=current_caller(), order_id=request.order_id, timeline_size=size),
             uow=self._orders.uow(),
-            respond=lambda order: orders_pb2.GetOrderResponse(order=encode_order(order)),
+            respond=encode_order_view,
         )
 
     async def ListOrders(
@@ -81,9 +84,7 @@ class OrdersServicer(orders_pb2_grpc.OrdersServiceServicer):
             list_timeline,
             command,
             uow=self._orders.uow(),
-            respond=lambda page: orders_pb2.ListTimelineResponse(
-                events=[encode_timeline_event(row) for row in page[0]], next_page_token=page[1]
-            ),
+            respond=encode_timeline_page,
         )
 
     async def ConfirmOrder(
@@ -136,3 +137,18 @@ class OrdersServicer(orders_pb2_grpc.OrdersServiceServicer):
             uow=self._orders.uow(),
             respond=lambda free: orders_pb2.CheckSlotResponse(available=free),
         )
+
+
+def encode_timeline_page(page: tuple[Sequence[TimelineRecord], str]) -> orders_pb2.ListTimelineResponse:
+    """A page of a timeline on the wire."""
+    return orders_pb2.ListTimelineResponse(
+        events=[encode_timeline_event(row) for row in page[0]], next_page_token=page[1]
+    )
+
+
+def encode_order_view(view: OrderView) -> orders_pb2.GetOrderResponse:
+    """An order, with the first page of its timeline when one was asked for."""
+    response = orders_pb2.GetOrderResponse(order=encode_order(view.order))
+    if view.timeline is not None:
+        response.timeline.CopyFrom(encode_timeline_page(view.timeline))
+    return response

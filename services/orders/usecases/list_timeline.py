@@ -27,6 +27,13 @@ class ListTimeline(Command):
 async def list_timeline(uow: OrdersUnitOfWork, command: ListTimeline) -> tuple[Sequence[TimelineRecord], str]:
     """The entries and the token of the next page; NOT_FOUND for non-participants."""
     await visible_order(uow, command.caller, command.order_id)
-    after = decode_cursor(command.page_token, TIMELINE, int)[0] if command.page_token else None
-    rows = await uow.timeline.page(command.order_id, after=after, limit=command.size + 1)
-    return keyset_page(list(rows), command.size, TIMELINE, lambda row: row.seq)
+    return await timeline_page(uow, command.order_id, size=command.size, page_token=command.page_token)
+
+
+async def timeline_page(
+    uow: OrdersUnitOfWork, order_id: str, *, size: int, page_token: str = ""
+) -> tuple[Sequence[TimelineRecord], str]:
+    """A page of an order the caller was already found to see: its entries and the next page's token."""
+    after = decode_cursor(page_token, TIMELINE, int)[0] if page_token else None
+    rows = await uow.timeline.page(order_id, after=after, limit=size + 1)
+    return keyset_page(list(rows), size, TIMELINE, lambda row: row.seq)

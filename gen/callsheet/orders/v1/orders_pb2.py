@@ -25,17 +25,17 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n callsheet/orders/v1/orders.proto\x12\x13\x63\x61llsheet.orders.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc0\x03\n\x05Order\x12\n\n\x02id\x18\x01 \x01(\t\x12.\n\x05state\x18\x02 \x01(\x0e\x32\x1f.callsheet.orders.v1.OrderState\x12\x0f\n\x07version\x18\x03 \x01(\x03\x12\x10\n\x08\x62uyer_id\x18\x04 \x01(\t\x12\x13\n\x0bprovider_id\x18\x05 \x01(\t\x12\x11\n\trole_code\x18\x06 \x01(\t\x12-\n\tstart_utc\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x07\x65nd_utc\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08timezone\x18\t \x01(\t\x12\x15\n\rlocation_json\x18\n \x01(\t\x12\x1b\n\x13price_snapshot_json\x18\x0b \x01(\t\x12\x1c\n\x14policy_snapshot_json\x18\x0c \x01(\t\x12\x10\n\x08quote_id\x18\r \x01(\t\x12.\n\ncreated_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xb9\x01\n\rTimelineEvent\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08order_id\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x0f\n\x07subtype\x18\x04 \x01(\t\x12\x15\n\ractor_user_id\x18\x05 \x01(\t\x12\x14\n\x0cpayload_json\x18\x06 \x01(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06\x63ursor\x18\x08 \x01(\t\"R\n\x0f\x43heckoutRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x10\n\x08quote_id\x18\x02 \x01(\t\x12\x19\n\x11payment_method_id\x18\x03 \x01(\t\"=\n\x10\x43heckoutResponse\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\"#\n\x0fGetOrderRequest\x12\x10\n\x08order_id\x18\x01 \x01(\t\"=\n\x10GetOrderResponse\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\":\n\x11ListOrdersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"F\n\tOrderEdge\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\x12\x0e\n\x06\x63ursor\x18\x02 \x01(\t\"\\\n\x12ListOrdersResponse\x12-\n\x05\x65\x64ges\x18\x01 \x03(\x0b\x32\x1e.callsheet.orders.v1.OrderEdge\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"N\n\x13ListTimelineRequest\x12\x10\n\x08order_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"c\n\x14ListTimelineResponse\x12\x32\n\x06\x65vents\x18\x01 \x03(\x0b\x32\".callsheet.orders.v1.TimelineEvent\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"e\n\x13\x43onfirmOrderRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x10\n\x08order_id\x18\x02 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x03 \x01(\x03\x12\x0e\n\x06reason\x18\x04 \x01(\t\"A\n\x14\x43onfirmOrderResponse\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\"d\n\x12\x43\x61ncelOrderRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x10\n\x08order_id\x18\x02 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x03 \x01(\x03\x12\x0e\n\x06reason\x18\x04 \x01(\t\"@\n\x13\x43\x61ncelOrderResponse\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\"\x83\x01\n\x10\x43heckSlotRequest\x12\x13\n\x0bprovider_id\x18\x01 \x01(\t\x12-\n\tstart_utc\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x07\x65nd_utc\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"&\n\x11\x43heckSlotResponse\x12\x11\n\tavailable\x18\x01 \x01(\x08*\xfe\x01\n\nOrderState\x12\x1b\n\x17ORDER_STATE_UNSPECIFIED\x10\x00\x12\x17\n\x13ORDER_STATE_CREATED\x10\x01\x12\x1a\n\x16ORDER_STATE_AUTHORIZED\x10\x02\x12\x19\n\x15ORDER_STATE_CONFIRMED\x10\x03\x12\x1b\n\x17ORDER_STATE_IN_PROGRESS\x10\x04\x12\x19\n\x15ORDER_STATE_COMPLETED\x10\x05\x12\x19\n\x15ORDER_STATE_CANCELLED\x10\x06\x12\x18\n\x14ORDER_STATE_DISPUTED\x10\x07\x12\x16\n\x12ORDER_STATE_CLOSED\x10\x08*C\n\x05Party\x12\x15\n\x11PARTY_UNSPECIFIED\x10\x00\x12\x0f\n\x0bPARTY_BUYER\x10\x01\x12\x12\n\x0ePARTY_PROVIDER\x10\x02\x32\xa8\x05\n\rOrdersService\x12W\n\x08\x43heckout\x12$.callsheet.orders.v1.CheckoutRequest\x1a%.callsheet.orders.v1.CheckoutResponse\x12W\n\x08GetOrder\x12$.callsheet.orders.v1.GetOrderRequest\x1a%.callsheet.orders.v1.GetOrderResponse\x12]\n\nListOrders\x12&.callsheet.orders.v1.ListOrdersRequest\x1a\'.callsheet.orders.v1.ListOrdersResponse\x12\x63\n\x0cListTimeline\x12(.callsheet.orders.v1.ListTimelineRequest\x1a).callsheet.orders.v1.ListTimelineResponse\x12\x63\n\x0c\x43onfirmOrder\x12(.callsheet.orders.v1.ConfirmOrderRequest\x1a).callsheet.orders.v1.ConfirmOrderResponse\x12`\n\x0b\x43\x61ncelOrder\x12\'.callsheet.orders.v1.CancelOrderRequest\x1a(.callsheet.orders.v1.CancelOrderResponse\x12Z\n\tCheckSlot\x12%.callsheet.orders.v1.CheckSlotRequest\x1a&.callsheet.orders.v1.CheckSlotResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n callsheet/orders/v1/orders.proto\x12\x13\x63\x61llsheet.orders.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc0\x03\n\x05Order\x12\n\n\x02id\x18\x01 \x01(\t\x12.\n\x05state\x18\x02 \x01(\x0e\x32\x1f.callsheet.orders.v1.OrderState\x12\x0f\n\x07version\x18\x03 \x01(\x03\x12\x10\n\x08\x62uyer_id\x18\x04 \x01(\t\x12\x13\n\x0bprovider_id\x18\x05 \x01(\t\x12\x11\n\trole_code\x18\x06 \x01(\t\x12-\n\tstart_utc\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x07\x65nd_utc\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08timezone\x18\t \x01(\t\x12\x15\n\rlocation_json\x18\n \x01(\t\x12\x1b\n\x13price_snapshot_json\x18\x0b \x01(\t\x12\x1c\n\x14policy_snapshot_json\x18\x0c \x01(\t\x12\x10\n\x08quote_id\x18\r \x01(\t\x12.\n\ncreated_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xb9\x01\n\rTimelineEvent\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08order_id\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x0f\n\x07subtype\x18\x04 \x01(\t\x12\x15\n\ractor_user_id\x18\x05 \x01(\t\x12\x14\n\x0cpayload_json\x18\x06 \x01(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06\x63ursor\x18\x08 \x01(\t\"R\n\x0f\x43heckoutRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x10\n\x08quote_id\x18\x02 \x01(\t\x12\x19\n\x11payment_method_id\x18\x03 \x01(\t\"=\n\x10\x43heckoutResponse\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\"?\n\x0fGetOrderRequest\x12\x10\n\x08order_id\x18\x01 \x01(\t\x12\x1a\n\x12timeline_page_size\x18\x02 \x01(\x05\"z\n\x10GetOrderResponse\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\x12;\n\x08timeline\x18\x02 \x01(\x0b\x32).callsheet.orders.v1.ListTimelineResponse\":\n\x11ListOrdersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"F\n\tOrderEdge\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\x12\x0e\n\x06\x63ursor\x18\x02 \x01(\t\"\\\n\x12ListOrdersResponse\x12-\n\x05\x65\x64ges\x18\x01 \x03(\x0b\x32\x1e.callsheet.orders.v1.OrderEdge\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"N\n\x13ListTimelineRequest\x12\x10\n\x08order_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"c\n\x14ListTimelineResponse\x12\x32\n\x06\x65vents\x18\x01 \x03(\x0b\x32\".callsheet.orders.v1.TimelineEvent\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"e\n\x13\x43onfirmOrderRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x10\n\x08order_id\x18\x02 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x03 \x01(\x03\x12\x0e\n\x06reason\x18\x04 \x01(\t\"A\n\x14\x43onfirmOrderResponse\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\"d\n\x12\x43\x61ncelOrderRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x10\n\x08order_id\x18\x02 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x03 \x01(\x03\x12\x0e\n\x06reason\x18\x04 \x01(\t\"@\n\x13\x43\x61ncelOrderResponse\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\"\x83\x01\n\x10\x43heckSlotRequest\x12\x13\n\x0bprovider_id\x18\x01 \x01(\t\x12-\n\tstart_utc\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x07\x65nd_utc\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"&\n\x11\x43heckSlotResponse\x12\x11\n\tavailable\x18\x01 \x01(\x08*\xfe\x01\n\nOrderState\x12\x1b\n\x17ORDER_STATE_UNSPECIFIED\x10\x00\x12\x17\n\x13ORDER_STATE_CREATED\x10\x01\x12\x1a\n\x16ORDER_STATE_AUTHORIZED\x10\x02\x12\x19\n\x15ORDER_STATE_CONFIRMED\x10\x03\x12\x1b\n\x17ORDER_STATE_IN_PROGRESS\x10\x04\x12\x19\n\x15ORDER_STATE_COMPLETED\x10\x05\x12\x19\n\x15ORDER_STATE_CANCELLED\x10\x06\x12\x18\n\x14ORDER_STATE_DISPUTED\x10\x07\x12\x16\n\x12ORDER_STATE_CLOSED\x10\x08*C\n\x05Party\x12\x15\n\x11PARTY_UNSPECIFIED\x10\x00\x12\x0f\n\x0bPARTY_BUYER\x10\x01\x12\x12\n\x0ePARTY_PROVIDER\x10\x02\x32\xa8\x05\n\rOrdersService\x12W\n\x08\x43heckout\x12$.callsheet.orders.v1.CheckoutRequest\x1a%.callsheet.orders.v1.CheckoutResponse\x12W\n\x08GetOrder\x12$.callsheet.orders.v1.GetOrderRequest\x1a%.callsheet.orders.v1.GetOrderResponse\x12]\n\nListOrders\x12&.callsheet.orders.v1.ListOrdersRequest\x1a\'.callsheet.orders.v1.ListOrdersResponse\x12\x63\n\x0cListTimeline\x12(.callsheet.orders.v1.ListTimelineRequest\x1a).callsheet.orders.v1.ListTimelineResponse\x12\x63\n\x0c\x43onfirmOrder\x12(.callsheet.orders.v1.ConfirmOrderRequest\x1a).callsheet.orders.v1.ConfirmOrderResponse\x12`\n\x0b\x43\x61ncelOrder\x12\'.callsheet.orders.v1.CancelOrderRequest\x1a(.callsheet.orders.v1.CancelOrderResponse\x12Z\n\tCheckSlot\x12%.callsheet.orders.v1.CheckSlotRequest\x1a&.callsheet.orders.v1.CheckSlotResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'callsheet.orders.v1.orders_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ORDERSTATE']._serialized_start=1896
-  _globals['_ORDERSTATE']._serialized_end=2150
-  _globals['_PARTY']._serialized_start=2152
-  _globals['_PARTY']._serialized_end=2219
+  _globals['_ORDERSTATE']._serialized_start=1985
+  _globals['_ORDERSTATE']._serialized_end=2239
+  _globals['_PARTY']._serialized_start=2241
+  _globals['_PARTY']._serialized_end=2308
   _globals['_ORDER']._serialized_start=91
   _globals['_ORDER']._serialized_end=539
   _globals['_TIMELINEEVENT']._serialized_start=542
@@ -45,31 +45,31 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CHECKOUTRESPONSE']._serialized_start=813
   _globals['_CHECKOUTRESPONSE']._serialized_end=874
   _globals['_GETORDERREQUEST']._serialized_start=876
-  _globals['_GETORDERREQUEST']._serialized_end=911
-  _globals['_GETORDERRESPONSE']._serialized_start=913
-  _globals['_GETORDERRESPONSE']._serialized_end=974
-  _globals['_LISTORDERSREQUEST']._serialized_start=976
-  _globals['_LISTORDERSREQUEST']._serialized_end=1034
-  _globals['_ORDEREDGE']._serialized_start=1036
-  _globals['_ORDEREDGE']._serialized_end=1106
-  _globals['_LISTORDERSRESPONSE']._serialized_start=1108
-  _globals['_LISTORDERSRESPONSE']._serialized_end=1200
-  _globals['_LISTTIMELINEREQUEST']._serialized_start=1202
-  _globals['_LISTTIMELINEREQUEST']._serialized_end=1280
-  _globals['_LISTTIMELINERESPONSE']._serialized_start=1282
-  _globals['_LISTTIMELINERESPONSE']._serialized_end=1381
-  _globals['_CONFIRMORDERREQUEST']._serialized_start=1383
-  _globals['_CONFIRMORDERREQUEST']._serialized_end=1484
-  _globals['_CONFIRMORDERRESPONSE']._serialized_start=1486
-  _globals['_CONFIRMORDERRESPONSE']._serialized_end=1551
-  _globals['_CANCELORDERREQUEST']._serialized_start=1553
-  _globals['_CANCELORDERREQUEST']._serialized_end=1653
-  _globals['_CANCELORDERRESPONSE']._serialized_start=1655
-  _globals['_CANCELORDERRESPONSE']._serialized_end=1719
-  _globals['_CHECKSLOTREQUEST']._serialized_start=1722
-  _globals['_CHECKSLOTREQUEST']._serialized_end=1853
-  _globals['_CHECKSLOTRESPONSE']._serialized_start=1855
-  _globals['_CHECKSLOTRESPONSE']._serialized_end=1893
-  _globals['_ORDERSSERVICE']._serialized_start=2222
-  _globals['_ORDERSSERVICE']._serialized_end=2902
+  _globals['_GETORDERREQUEST']._serialized_end=939
+  _globals['_GETORDERRESPONSE']._serialized_start=941
+  _globals['_GETORDERRESPONSE']._serialized_end=1063
+  _globals['_LISTORDERSREQUEST']._serialized_start=1065
+  _globals['_LISTORDERSREQUEST']._serialized_end=1123
+  _globals['_ORDEREDGE']._serialized_start=1125
+  _globals['_ORDEREDGE']._serialized_end=1195
+  _globals['_LISTORDERSRESPONSE']._serialized_start=1197
+  _globals['_LISTORDERSRESPONSE']._serialized_end=1289
+  _globals['_LISTTIMELINEREQUEST']._serialized_start=1291
+  _globals['_LISTTIMELINEREQUEST']._serialized_end=1369
+  _globals['_LISTTIMELINERESPONSE']._serialized_start=1371
+  _globals['_LISTTIMELINERESPONSE']._serialized_end=1470
+  _globals['_CONFIRMORDERREQUEST']._serialized_start=1472
+  _globals['_CONFIRMORDERREQUEST']._serialized_end=1573
+  _globals['_CONFIRMORDERRESPONSE']._serialized_start=1575
+  _globals['_CONFIRMORDERRESPONSE']._serialized_end=1640
+  _globals['_CANCELORDERREQUEST']._serialized_start=1642
+  _globals['_CANCELORDERREQUEST']._serialized_end=1742
+  _globals['_CANCELORDERRESPONSE']._serialized_start=1744
+  _globals['_CANCELORDERRESPONSE']._serialized_end=1808
+  _globals['_CHECKSLOTREQUEST']._serialized_start=1811
+  _globals['_CHECKSLOTREQUEST']._serialized_end=1942
+  _globals['_CHECKSLOTRESPONSE']._serialized_start=1944
+  _globals['_CHECKSLOTRESPONSE']._serialized_end=1982
+  _globals['_ORDERSSERVICE']._serialized_start=2311
+  _globals['_ORDERSSERVICE']._serialized_end=2991
 # @@protoc_insertion_point(module_scope)

@@ -111,16 +111,20 @@ class CheckoutResponse(_message.Message):
     def __init__(self, order: _Optional[_Union[Order, _Mapping]] = ...) -> None: ...
 
 class GetOrderRequest(_message.Message):
-    __slots__ = ("order_id",)
+    __slots__ = ("order_id", "timeline_page_size")
     ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    TIMELINE_PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     order_id: str
-    def __init__(self, order_id: _Optional[str] = ...) -> None: ...
+    timeline_page_size: int
+    def __init__(self, order_id: _Optional[str] = ..., timeline_page_size: _Optional[int] = ...) -> None: ...
 
 class GetOrderResponse(_message.Message):
-    __slots__ = ("order",)
+    __slots__ = ("order", "timeline")
     ORDER_FIELD_NUMBER: _ClassVar[int]
+    TIMELINE_FIELD_NUMBER: _ClassVar[int]
     order: Order
-    def __init__(self, order: _Optional[_Union[Order, _Mapping]] = ...) -> None: ...
+    timeline: ListTimelineResponse
+    def __init__(self, order: _Optional[_Union[Order, _Mapping]] = ..., timeline: _Optional[_Union[ListTimelineResponse, _Mapping]] = ...) -> None: ...
 
 class ListOrdersRequest(_message.Message):
     __slots__ = ("page_size", "page_token")
