@@ -22,8 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from nats import connect as nats_connect
 
 from bench.client import Connection
+from bench.cpu import cpu_snapshot, cpu_used
 from callsheet_kit.paging import encode_cursor
 from devstack.ports import free_port, wait_for_port
 from devstack.stack import ROOT, Stack
@@ -49,9 +51,11 @@ class Counts:
     clients: int = 32
     per_client: int = 15
     timeline_events: int = 100_000
+    # How long to wait for the system to settle before each part; past it, the part runs anyway.
+    settle_seconds: float = 180.0
 
 
-SMOKE = Counts(sequential=3, clients=4, per_client=2, timeline_events=300)
+SMOKE = Counts(sequential=3, clients=4, per_client=2, timeline_events=300, settle_seconds=10.0)
 
 
 @dataclass
@@ -66,6 +70,9 @@ class Figures:
     concurrent_p50: float = 0.0
     concurrent_p95: float = 0.0
     concurrent_p99: float = 0.0
+    # CPU milliseconds each process spent per request of the sequential run, its effects
+    # (events, emails, background sagas) included: what one request costs the machine.
+    cpu_ms_per_request: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -76,9 +83,11 @@ class Report:
     counts: dict[str, int]
     operations: list[Figures] = field(default_factory=list)
     timeline_pages: dict[str, float] = field(default_factory=dict)
-    event_lag_ms: dict[str, float] = field(default_factory=dict)
+    event_lag_ms: dict[str, dict[str, float]] = field(default_factory=dict)
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
     client_cpu_percent: float = 0.0
+    # Parts that began before the system had settled from the one before (0 in a clean run).
+    unsettled: int = 0
 
 
 def _percentile(samples: Sequence[float], share: float) -> float:
@@ -106,6 +115,9 @@ class Bench:
         self._base = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=20)
         self.client_cpu = 0.0
         self.loaded_seconds = 0.0
+        self.unsettled = 0
+        # When requests ran, one client at a time and many at once: event lag is told apart by these.
+        self.windows: dict[str, list[tuple[datetime, datetime]]] = {"sequential": [], f"{counts.clients} clients": []}
 
     @property
     def per_operation(self) -> int:
@@ -133,15 +145,32 @@ class Bench:
         return await Connection.open(self.host, port or self.port)
 
     async def measure(self, name: str, request: Request) -> Figures:
-        """Sequential latencies, then throughput and latencies at ``clients`` concurrent clients."""
+        """Sequential latencies, then throughput and latencies at ``clients`` concurrent clients.
+
+        Each part starts on a settled system (nothing left to publish, consume, send or drive
+        from what came before), so it is charged only for its own work.
+        """
         figures = Figures(name)
+        await self.settle()
         conn = await self.connect(self.bare_port if name == "bare chain" else None)
         samples = []
+        cpu_before = cpu_snapshot(self.stack)
+        window = [_utc_now()]
         for index in range(self.counts.sequential):
             started = time.perf_counter()
             await request(conn, index)
             samples.append((time.perf_counter() - started) * 1000)
+        window.append(_utc_now())
         await conn.close()
+        await self.settle()
+        if self.counts.sequential:
+            used = cpu_used(cpu_before, cpu_snapshot(self.stack))
+            figures.cpu_ms_per_request = {
+                label: round(1000 * seconds / self.counts.sequential, 2)
+                for label, seconds in used.items()
+                if label != "bench client"
+            }
+        self.windows["sequential"].append((window[0], window[1]))
         figures.sequential_p50 = _percentile(samples, 0.5)
         figures.sequential_p95 = _percentile(samples, 0.95)
         figures.sequential_p99 = _percentile(samples, 0.99)
@@ -159,11 +188,13 @@ class Bench:
             finally:
                 await connection.close()
 
-        cpu_before = _cpu_seconds()
+        cpu_before_load = _cpu_seconds()
+        loaded_from = _utc_now()
         started = time.perf_counter()
         await asyncio.gather(*(client(number) for number in range(self.counts.clients)))
         elapsed = time.perf_counter() - started
-        self.client_cpu += _cpu_seconds() - cpu_before
+        self.windows[f"{self.counts.clients} clients"].append((loaded_from, _utc_now()))
+        self.client_cpu += _cpu_seconds() - cpu_before_load
         self.loaded_seconds += elapsed
         figures.concurrent_rps = len(latencies) / elapsed
         figures.concurrent_p50 = _percentile(latencies, 0.5)
@@ -282,16 +313,76 @@ class Bench:
             await conn2.close()
         return figures
 
-    def event_lag(self) -> dict[str, float]:
-        """Commit of an order event in orders → its effect applied by notify, from both outbox and inbox."""
+    def event_lag(self) -> dict[str, dict[str, float]]:
+        """Commit of an order event in orders → its effect applied by notify, while one client and while many wrote.
+
+        From both tables' own timestamps: the outbox row's ``created_at`` (the commit's time)
+        and notify's inbox row's ``processed_at`` (the effect's commit).
+        """
         with psycopg.connect(self.stack.database_url, autocommit=True) as conn:
             rows = conn.execute(
-                """SELECT extract(epoch FROM (i.processed_at - o.created_at)) * 1000
+                """SELECT o.created_at, extract(epoch FROM (i.processed_at - o.created_at)) * 1000
                    FROM ord.outbox o JOIN ntf.inbox i ON i.event_id = o.event_id
                    WHERE i.consumer = 'notify-orders'"""
             ).fetchall()
-        lags = [float(row[0]) for row in rows]
-        return {"events": float(len(lags)), "p50": _percentile(lags, 0.5), "p95": _percentile(lags, 0.95)}
+        lags: dict[str, dict[str, float]] = {}
+        for load, windows in self.windows.items():
+            during = [float(lag) for at, lag in rows if any(start <= at <= end for start, end in windows)]
+            lags[load] = {
+                "events": float(len(during)),
+                "p50": _percentile(during, 0.5),
+                "p95": _percentile(during, 0.95),
+            }
+        return lags
+
+    async def settle(self) -> None:
+        """Waits until the system has done everything the requests so far caused.
+
+        Nothing unpublished in any outbox, no saga due within a minute unfinished, no email
+        waiting, and every JetStream consumer with nothing pending or unacknowledged, twice in a
+        row. Past ``counts.settle_seconds`` the wait ends with a warning (and is counted).
+        """
+        deadline = time.monotonic() + self.counts.settle_seconds
+        quiet = 0
+        async with await psycopg.AsyncConnection.connect(self.stack.database_url, autocommit=True) as db:
+            schemas = [
+                str(row[0])
+                for row in await (
+                    await db.execute("SELECT table_schema FROM information_schema.tables WHERE table_name = 'outbox'")
+                ).fetchall()
+            ]
+            busy_sql = " + ".join(
+                f"(SELECT count(*) FROM {schema}.outbox WHERE published_at IS NULL)"
+                f" + (SELECT count(*) FROM {schema}.saga WHERE status IN ('running', 'compensating')"
+                " AND next_attempt_at < now() + interval '1 minute')"
+                for schema in schemas
+            )
+            busy_sql += " + (SELECT count(*) FROM ntf.notification WHERE status = 'pending')"
+            assert self.stack.nats_url is not None
+            nats = await nats_connect(self.stack.nats_url, connect_timeout=5)
+            try:
+                js = nats.jetstream()
+                while quiet < 2:
+                    row = await (await db.execute(f"SELECT {busy_sql}")).fetchone()
+                    pending = int(row[0]) if row else 0
+                    for consumer in await js.consumers_info(self.stream):
+                        pending += (consumer.num_pending or 0) + (consumer.num_ack_pending or 0)
+                    quiet = quiet + 1 if pending == 0 else 0
+                    if time.monotonic() > deadline:
+                        self.unsettled += 1
+                        print(
+                            f"warning: {pending} things still pending after {self.counts.settle_seconds:.0f} s",
+                            flush=True,
+                        )
+                        return
+                    await asyncio.sleep(0.1)
+            finally:
+                await nats.close()
+
+    @property
+    def stream(self) -> str:
+        """The JetStream stream of the stack's events."""
+        return self.stack.event_prefix.upper()
 
     def peak_rss(self) -> dict[str, float]:
         """The peak resident memory of every process of the stack, in MB."""
@@ -305,6 +396,10 @@ class Bench:
                 if line.startswith("VmHWM:"):
                     peaks[name] = int(line.split()[1]) / 1024
         return peaks
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _cpu_seconds() -> float:
@@ -357,10 +452,11 @@ async def measure_all(stack: Stack, counts: Counts) -> Report:
         )
         report.operations = await bench.run_operations()
         report.timeline_pages = await bench.timeline_pages()
-        await asyncio.sleep(1.0)
+        await bench.settle()
         report.event_lag_ms = bench.event_lag()
         report.peak_rss_mb = bench.peak_rss()
         report.client_cpu_percent = 100 * bench.client_cpu / bench.loaded_seconds if bench.loaded_seconds else 0.0
+        report.unsettled = bench.unsettled
         return report
     finally:
         bare.stop()
@@ -382,7 +478,16 @@ def table(report: Report) -> str:
         )
     lines.append("")
     lines.extend(f"{label}: {value:.2f}" for label, value in report.timeline_pages.items())
-    lines.append(f"event lag ms (order event committed → notify applied): {report.event_lag_ms}")
+    for load, lag in report.event_lag_ms.items():
+        lines.append(
+            f"event lag ms (order event committed → notify applied), {load}: "
+            f"p50 {lag['p50']:.1f}, p95 {lag['p95']:.1f} over {lag['events']:.0f} events"
+        )
+    lines.append("CPU ms per request (sequential, effects included):")
+    for figures in report.operations:
+        per = ", ".join(f"{name} {ms:.1f}" for name, ms in figures.cpu_ms_per_request.items() if ms >= 0.05)
+        total = sum(figures.cpu_ms_per_request.values())
+        lines.append(f"  {figures.name:26} {total:6.1f}  ({per})")
     lines.append("peak RSS MB: " + ", ".join(f"{name} {mb:.0f}" for name, mb in sorted(report.peak_rss_mb.items())))
     lines.append(f"load client CPU: {report.client_cpu_percent:.0f} % of one core while loaded")
     return "\n".join(lines)

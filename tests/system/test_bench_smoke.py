@@ -23,7 +23,9 @@ def test_the_bench_measures_every_operation_beside_the_bare_chain(system: System
     ]
     assert all(f.sequential_p50 > 0 and f.concurrent_rps > 0 for f in report.operations)
     assert len(report.timeline_pages) == 2 and all(value > 0 for value in report.timeline_pages.values())
-    assert report.event_lag_ms["events"] > 0
+    assert report.event_lag_ms["sequential"]["events"] > 0 and "4 clients" in report.event_lag_ms
+    assert all(sum(f.cpu_ms_per_request.values()) > 0 for f in report.operations)
+    assert report.operations[2].cpu_ms_per_request["orders"] > 0  # checkout's own service did work
     assert {"orders", "payments", "notify", "gateway"} <= set(report.peak_rss_mb)
     document = summary_json(report)
     assert document["operations"][0]["p50_ratio_to_bare"] == 1.0
