@@ -1,7 +1,7 @@
 """The outbox relay: publishes committed events to JetStream, in order, at least once.
 
 It is woken by the outbox's NOTIFY trigger the moment an event commits, and also polls once a
-second as a safety net. Rows are claimed with ``FOR UPDATE SKIP LOCKED`` so several replicas
+second as a safety net. A batch is published at once and its acknowledgements awaited together. Rows are claimed with ``FOR UPDATE SKIP LOCKED`` so several replicas
 share the work; a row is marked published only after JetStream acked it, and JetStream drops a
 re-publish of the same ``Nats-Msg-Id``.
 """
@@ -75,8 +75,15 @@ class OutboxRelay:
                     .with_for_update(skip_locked=True)
                 )
             ).all()
-            for row in rows:
-                await self._bus.publish(row.subject, row.envelope, msg_id=row.event_id, headers=row.headers)
+            # Sent together and acknowledged together: one round trip for the batch, not one per
+            # event. The stream keeps them in the order they were sent; if any is refused, none
+            # is marked and all are sent again (JetStream drops the repeats by their Nats-Msg-Id).
+            await asyncio.gather(
+                *(
+                    self._bus.publish(row.subject, row.envelope, msg_id=row.event_id, headers=row.headers)
+                    for row in rows
+                )
+            )
             if rows:
                 await session.execute(
                     update(outbox)
