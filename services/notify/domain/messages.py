@@ -40,6 +40,16 @@ class Message:
     body: str
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """One notification of an event to make: to whom, on which channel, and whether writing it
+    delivers it (the feed) or it waits to be sent (email)."""
+
+    user_id: str
+    channel: Channel
+    delivered: bool
+
+
 def order_message(event_type: str, *, order_id: str, start: str, role_code: str, reason: str) -> Message:
     """The text of an ``order.<state>`` event."""
     title = _ORDER_TITLES.get(event_type, "Booking {order_id} changed").format(order_id=order_id)

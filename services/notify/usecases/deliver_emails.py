@@ -6,8 +6,8 @@ import logging
 from collections.abc import Callable
 
 from services.notify.adapters.mailer import Mailer
-from services.notify.adapters.repositories import SqlNotifyUnitOfWork
-from services.notify.domain.messages import Channel, DeliveryStatus
+from services.notify.adapters.repositories import FailedAttempt, SqlNotifyUnitOfWork
+from services.notify.domain.messages import Channel
 
 log = logging.getLogger(__name__)
 
@@ -18,13 +18,15 @@ BATCH = 20
 async def deliver_emails(uow: Callable[[], SqlNotifyUnitOfWork], mailer: Mailer) -> int:
     """Sends one batch of pending emails; returns how many went."""
     async with uow() as work:
-        sent = 0
-        for row in await work.pending(Channel.EMAIL, limit=BATCH):
-            prefs = await work.preferences(row.user_id)
-            row.attempts += 1
+        rows = await work.pending(Channel.EMAIL, limit=BATCH)
+        # The addresses of the whole batch in one read, and its outcomes in one write each.
+        preferences = await work.preferences_of(row.user_id for row in rows)
+        sent: list[str] = []
+        failures: list[FailedAttempt] = []
+        for row in rows:
             try:
                 await mailer.send(
-                    to=prefs.email_address,
+                    to=preferences[row.user_id].email_address,
                     subject=row.title,
                     text=row.body,
                     message_id=row.notification_id,
@@ -32,11 +34,18 @@ async def deliver_emails(uow: Callable[[], SqlNotifyUnitOfWork], mailer: Mailer)
                 )
             except Exception as exc:
                 log.warning("email %s to %s failed: %s", row.notification_id, row.user_id, exc)
-                row.last_error = str(exc)[:500]
-                if row.attempts >= MAX_ATTEMPTS:
-                    row.status = DeliveryStatus.FAILED
+                attempts = row.attempts + 1
+                failures.append(
+                    FailedAttempt(
+                        notification_id=row.notification_id,
+                        attempts=attempts,
+                        error=str(exc)[:500],
+                        gave_up=attempts >= MAX_ATTEMPTS,
+                    )
+                )
                 continue
-            row.status, row.sent_at = DeliveryStatus.SENT, work.now
-            sent += 1
+            sent.append(row.notification_id)
+        await work.mark_sent(sent)
+        await work.record_failures(failures)
         await work.commit()
-        return sent
+        return len(sent)

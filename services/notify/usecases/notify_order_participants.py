@@ -6,7 +6,7 @@ from typing import Any
 
 from callsheet.events.v1.envelope_pb2 import EventEnvelope
 from services.notify.adapters.repositories import SqlNotifyUnitOfWork
-from services.notify.domain.messages import Channel, order_message, order_recipients
+from services.notify.domain.messages import Channel, Delivery, order_message, order_recipients
 
 
 async def notify_order_participants(uow: SqlNotifyUnitOfWork, event: Any, envelope: EventEnvelope) -> None:
@@ -19,16 +19,18 @@ async def notify_order_participants(uow: SqlNotifyUnitOfWork, event: Any, envelo
         role_code=order.role_code,
         reason=getattr(event, "reason", ""),
     )
-    for user_id in order_recipients(buyer_id=order.buyer_id, provider_id=order.provider_id):
-        prefs = await uow.preferences(user_id)
-        for channel in [Channel.IN_APP] + ([Channel.EMAIL] if prefs.email else []):
-            await uow.add_notification(
-                event_id=envelope.event_id,
-                event_type=envelope.type,
-                user_id=user_id,
-                order_id=order.id,
-                channel=channel,
-                title=message.title,
-                body=message.body,
-                delivered=channel is Channel.IN_APP,
-            )
+    # Both participants' preferences in one read, and all their notifications in one insert.
+    preferences = await uow.preferences_of(order_recipients(buyer_id=order.buyer_id, provider_id=order.provider_id))
+    deliveries = [
+        Delivery(user_id=user_id, channel=channel, delivered=channel is Channel.IN_APP)
+        for user_id, prefs in preferences.items()
+        for channel in [Channel.IN_APP] + ([Channel.EMAIL] if prefs.email else [])
+    ]
+    await uow.add_notifications(
+        event_id=envelope.event_id,
+        event_type=envelope.type,
+        order_id=order.id,
+        title=message.title,
+        body=message.body,
+        deliveries=deliveries,
+    )
