@@ -7,6 +7,7 @@ import asyncio
 from system_client import System
 
 from bench.run import SMOKE, measure_all, summary_json, table
+from bench.sql_cost import measure as sql_costs
 
 
 def test_the_bench_measures_every_operation_beside_the_bare_chain(system: System) -> None:
@@ -30,3 +31,8 @@ def test_the_bench_measures_every_operation_beside_the_bare_chain(system: System
     document = summary_json(report)
     assert document["operations"][0]["p50_ratio_to_bare"] == 1.0
     assert "bare chain" in table(report)
+
+
+def test_the_per_statement_costs_are_measured_for_every_layer(system: System) -> None:
+    costs = asyncio.run(sql_costs(system.stack.database_url, transactions=2))
+    assert len(costs) == 5 and all(cpu > 0 and wall > 0 for cpu, wall in costs.values())
