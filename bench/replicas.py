@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 import time
@@ -25,7 +24,7 @@ from typing import Any
 
 from bench.client import Connection
 from bench.cpu import cpu_snapshot, cpu_used
-from bench.run import CHECKOUT, ORDER, Bench, Counts, Figures, Request
+from bench.run import CHECKOUT, ORDER, Bench, Counts, Figures, Request, publish
 from devstack.stack import ROOT, Stack
 
 REPLICAS = (1, 2)
@@ -191,9 +190,7 @@ def summary_json(report: ReplicaReport) -> dict[str, Any]:
 def run(counts: Counts, output: Path | None) -> ReplicaReport:
     """Measures with one and two orders replicas, prints the table and writes the JSON."""
     report = asyncio.run(_main(counts))
-    print(table(report))
-    if output is not None:
-        output.write_text(json.dumps(summary_json(report), indent=2) + "\n")
+    publish(table(report), summary_json(report), output)
     return report
 
 

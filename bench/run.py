@@ -526,7 +526,12 @@ async def _main(counts: Counts) -> Report:
 def run(counts: Counts, output: Path | None) -> Report:
     """Starts a stack, measures, prints the table and writes the JSON."""
     report = asyncio.run(_main(counts))
-    print(table(report))
-    if output is not None:
-        output.write_text(json.dumps(summary_json(report), indent=2) + "\n")
+    publish(table(report), summary_json(report), output)
     return report
+
+
+def publish(text: str, document: dict[str, Any], output: Path | None) -> None:
+    """Prints a bench's table and writes its JSON to ``output``, if given."""
+    print(text)
+    if output is not None:
+        output.write_text(json.dumps(document, indent=2) + "\n")

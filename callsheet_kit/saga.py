@@ -550,10 +550,10 @@ class SagaRunner:
         driver has taken the saga over. Return ``Finished(saga)`` with what this gives back.
         """
         status = SagaStatus.FAILED if saga.status is SagaStatus.COMPENSATING else SagaStatus.COMPLETED
-        values = self._values(saga, lease=False, status=status)
-        if response is not None:
-            values["response"] = pack_response(response)
-        return await self._write(session, saga, values, lease=False)
+        packed = pack_response(response) if response is not None else None
+        return await self._write(
+            session, saga, self._values(saga, lease=False, status=status, response=packed), lease=False
+        )
 
     async def _retry(self, definition: SagaFlow, saga: Saga, error: str) -> Saga:
         now = self._clock.now()
@@ -613,7 +613,12 @@ class SagaRunner:
             log.exception("escalating saga %s failed", saga.saga_id)
         return saga
 
-    async def _save(
+    async def _save(self, saga: Saga, *, lease: bool, **changes: Any) -> Saga:
+        """Writes the saga's progress and ``changes`` (see ``_values``) in a transaction of its own."""
+        async with self._db.transaction() as session:
+            return await self._write(session, saga, self._values(saga, lease=lease, **changes), lease=lease)
+
+    def _values(
         self,
         saga: Saga,
         *,
@@ -625,23 +630,6 @@ class SagaRunner:
         next_at: datetime | None = None,
         last_error: str | None = None,
         response: bytes | None = None,
-    ) -> Saga:
-        values = self._values(saga, lease=lease, status=status, step=step, data=data, attempts=attempts)
-        for name, value in (("next_attempt_at", next_at), ("last_error", last_error), ("response", response)):
-            if value is not None:
-                values[name] = value
-        async with self._db.transaction() as session:
-            return await self._write(session, saga, values, lease=lease)
-
-    def _values(
-        self,
-        saga: Saga,
-        *,
-        lease: bool,
-        status: SagaStatus | None = None,
-        step: str | None = None,
-        data: dict[str, Any] | None = None,
-        attempts: int | None = None,
     ) -> dict[str, Any]:
         """The columns a write sets: the saga's progress in memory (steps that ran since the last
         write included), what changes now, and the lease kept or let go."""
@@ -654,6 +642,11 @@ class SagaRunner:
             "step": step if step is not None else saga.step,
             "data": data if data is not None else saga.data,
             "attempts": attempts if attempts is not None else saga.attempts,
+            **{
+                name: value
+                for name, value in (("next_attempt_at", next_at), ("last_error", last_error), ("response", response))
+                if value is not None
+            },
         }
 
     async def _write(self, session: AsyncSession, saga: Saga, values: dict[str, Any], *, lease: bool) -> Saga:
