@@ -1,17 +1,33 @@
-"""The payments unit of work over PostgreSQL: payments, quotes, refunds and receipts."""
+"""The payments unit of work over PostgreSQL: payments, quotes, refunds, receipts and the ledger.
+
+Every movement a payment records (authorized, captured, voided, refunded) posts its ledger entry
+in the same transaction, from the unit of work's event hook: a movement without its entry, or an
+entry without its movement, cannot commit.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, case, func, select, update
+from sqlalchemy.dialects.postgresql import insert
 
+from callsheet_kit.domain import Aggregate, DomainEvent
 from callsheet_kit.ids import new_id
 from callsheet_kit.uow import KitParts, UnitOfWork
-from services.payments.adapters.tables import QuoteRow, RateCard, payment_table, receipt_table, refund_table
+from services.payments.adapters.tables import (
+    QuoteRow,
+    RateCard,
+    ledger_entry_table,
+    ledger_posting_table,
+    payment_table,
+    receipt_table,
+    refund_table,
+)
 from services.payments.adapters.wire import encode_event
-from services.payments.domain.payment import Payment, PaymentStatus, RefundStatus
+from services.payments.domain.ledger import Balance, Entry, Split, entry_for
+from services.payments.domain.payment import Payment, PaymentEvent, PaymentStatus, RefundStatus
 from services.payments.usecases.ports import Receipt, Refund
 
 
@@ -20,6 +36,68 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
 
     def __init__(self, parts: KitParts) -> None:
         super().__init__(parts, encode_event)
+
+    async def on_event(self, aggregate: Aggregate, event: DomainEvent) -> None:
+        """Posts the ledger entry of a payment's movement, in this transaction."""
+        if not isinstance(aggregate, Payment) or not isinstance(event, PaymentEvent):
+            return
+        quote = await self.quote(aggregate.quote_id)
+        if quote is None:
+            raise LookupError(f"payment {aggregate.payment_id} has no quote {aggregate.quote_id}")
+        price = Split(quote.subtotal_cents, quote.platform_fee_cents, quote.tax_cents)
+        entry = entry_for(aggregate, event, price=price, balances=await self.order_balances(aggregate.order_id))
+        await self.post(entry)
+
+    async def post(self, entry: Entry) -> bool:
+        """Posts an entry once per key; False when its key was posted before (nothing changes)."""
+        entry_id = new_id("len")
+        inserted = await self.session.execute(
+            insert(ledger_entry_table)
+            .values(
+                entry_id=entry_id,
+                key=entry.key,
+                kind=entry.kind.value,
+                order_id=entry.order_id,
+                currency=entry.currency,
+                pending=entry.pending,
+                resolves=entry.resolves,
+                metadata=dict(entry.metadata),
+                created_at=self.now,
+            )
+            .on_conflict_do_nothing(index_elements=[ledger_entry_table.c.key])
+            .returning(ledger_entry_table.c.entry_id)
+        )
+        if inserted.first() is None:
+            return False
+        if entry.postings:
+            await self.session.execute(
+                ledger_posting_table.insert(),
+                [
+                    {"entry_id": entry_id, "account": posting.account, "amount_cents": posting.amount_cents}
+                    for posting in entry.postings
+                ],
+            )
+        return True
+
+    async def order_balances(self, order_id: str) -> dict[str, Balance]:
+        """The balance of every account an order's entries touch: posted, and still pending.
+
+        A pending entry counts as pending until an entry resolves it (posts or voids it).
+        """
+        entries, postings = ledger_entry_table, ledger_posting_table
+        resolver = ledger_entry_table.alias("resolver")
+        open_pending = and_(entries.c.pending, resolver.c.entry_id.is_(None))
+        rows = await self.session.execute(
+            select(
+                postings.c.account,
+                func.sum(case((entries.c.pending, 0), else_=postings.c.amount_cents)),
+                func.sum(case((open_pending, postings.c.amount_cents), else_=0)),
+            )
+            .select_from(postings.join(entries).outerjoin(resolver, resolver.c.resolves == entries.c.key))
+            .where(entries.c.order_id == order_id)
+            .group_by(postings.c.account)
+        )
+        return {str(account): Balance(int(posted), int(pending)) for account, posted, pending in rows}
 
     async def payment_of(self, order_id: str, *, lock: bool = False) -> Payment | None:
         """The order's payment (``FOR UPDATE`` when locking)."""

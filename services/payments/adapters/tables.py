@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
@@ -145,6 +146,29 @@ receipt_table = Table(
     Column("total_cents", BigInteger, nullable=False),
     Column("currency", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# The double-entry ledger (see ``services.payments.domain.ledger``); the database keeps every entry
+# balanced and both tables append-only (migration 0003's triggers).
+ledger_entry_table = Table(
+    "ledger_entry",
+    metadata,
+    Column("entry_id", Text, primary_key=True),
+    Column("key", Text, nullable=False, unique=True),
+    Column("kind", Text, nullable=False),
+    Column("order_id", Text, nullable=False, index=True),
+    Column("currency", Text, nullable=False),
+    Column("pending", Boolean, nullable=False),
+    Column("resolves", Text, ForeignKey("pay.ledger_entry.key"), unique=True),
+    Column("metadata", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+ledger_posting_table = Table(
+    "ledger_posting",
+    metadata,
+    Column("entry_id", Text, ForeignKey(ledger_entry_table.c.entry_id), primary_key=True),
+    Column("account", Text, primary_key=True, index=True),
+    Column("amount_cents", BigInteger, CheckConstraint("amount_cents <> 0", name="not_empty"), nullable=False),
 )
 
 registry(metadata=metadata).map_imperatively(Payment, payment_table)
