@@ -39,6 +39,8 @@ CANCEL = "mutation($i: OrderCommandInput!) { cancelOrder(input: $i) { id version
 ORDER = """query($id: ID!) { order(id: $id) { id state version startUtc
   payment { captured { amountCents } } timeline(first: 50) { edges { node { subtype createdAt } } } } }"""
 ORDERS = "{ orders(first: 20) { edges { node { id state } } } }"
+LEDGER = """query($id: ID!) { orderLedger(orderId: $id) { entries { kind postings { account amount { amountCents } } }
+  balances { account posted { amountCents } pending { amountCents } } } }"""
 TIMELINE_PAGE = """query($id: ID!, $after: String) { order(id: $id) {
   timeline(first: 50, after: $after) { edges { node { id subtype } } } } }"""
 
@@ -111,6 +113,7 @@ class Bench:
         self.bare_port = bare_port
         self.buyer = mint(BUYER, [], secret=stack.jwt_secret)
         self.provider = mint(PROVIDER, [], secret=stack.jwt_secret)
+        self.admin = mint("u_admin", ["admin"], secret=stack.jwt_secret)
         self._slots = itertools.count()
         self._base = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=20)
         self.client_cpu = 0.0
@@ -278,6 +281,11 @@ class Bench:
             await conn.graphql(self.buyer, ORDERS, {})
 
         results.append(await self.measure("orders(first: 20)", read_orders))
+
+        async def read_ledger(conn: Connection, index: int) -> None:
+            await conn.graphql(self.admin, LEDGER, {"id": confirmed[index % len(confirmed)]["id"]})
+
+        results.append(await self.measure("orderLedger (admin)", read_ledger))
         return results
 
     async def timeline_pages(self) -> dict[str, float]:

@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 import psycopg
 
 from bench.client import Connection
-from bench.run import CANCEL, CHECKOUT, CONFIRM, ORDER, ORDERS, QUOTE, Bench, Counts
+from bench.run import CANCEL, CHECKOUT, CONFIRM, LEDGER, ORDER, ORDERS, QUOTE, Bench, Counts
 from devstack.stack import ROOT, Stack
 
 REQUESTS = 10
@@ -110,6 +110,7 @@ async def _main() -> None:
                 lambda c, i: c.graphql(bench.buyer, ORDER, {"id": authorized[count + i]["id"]})
             ),
             "orders(first: 20)": requests(lambda c, _: c.graphql(bench.buyer, ORDERS, {})),
+            "orderLedger (admin)": requests(lambda c, i: c.graphql(bench.admin, LEDGER, {"id": confirmed[i]["id"]})),
         }
         async with await psycopg.AsyncConnection.connect(stack.database_url, autocommit=True) as admin:
             await asyncio.sleep(SETTLE_SECONDS)

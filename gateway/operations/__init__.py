@@ -26,9 +26,11 @@ from gateway.operations import (
     notification_preferences,
     notifications,
     order,
+    order_ledger,
     order_payment,
     order_timeline,
     orders,
+    provider_balance,
     update_notification_preferences,
 )
 
@@ -44,6 +46,8 @@ OPERATIONS: tuple[Operation, ...] = (
     notifications.OPERATION,
     notification_preferences.OPERATION,
     update_notification_preferences.OPERATION,
+    order_ledger.OPERATION,
+    provider_balance.OPERATION,
     advance_clock.OPERATION,
     *not_deployed.OPERATIONS,
 )

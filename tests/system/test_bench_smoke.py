@@ -21,6 +21,7 @@ def test_the_bench_measures_every_operation_beside_the_bare_chain(system: System
         "cancelOrder",
         "order (with timeline)",
         "orders(first: 20)",
+        "orderLedger (admin)",
     ]
     assert all(f.sequential_p50 > 0 and f.concurrent_rps > 0 for f in report.operations)
     assert len(report.timeline_pages) == 2 and all(value > 0 for value in report.timeline_pages.values())

@@ -9,7 +9,7 @@ from typing import Any
 import psycopg
 import pytest
 from saga_tools import BUYER, PROVIDER, checkout, key, quote, wait_for
-from system_client import CANCEL, CONFIRM, System
+from system_client import CANCEL, CONFIRM, QUOTE, GraphQLError, System, fresh_slot, quote_input
 
 PAYABLE = f"provider_payable:{PROVIDER}"
 
@@ -134,3 +134,40 @@ def test_a_pending_entry_is_resolved_at_most_once_and_only_a_pending_one(system:
         with pytest.raises(psycopg.errors.ForeignKeyViolation, match="not a pending entry"):
             _entry(conn, resolves=posted)
         conn.rollback()
+
+
+LEDGER = """query($id: ID!) { orderLedger(orderId: $id) { orderId
+  entries { kind pending resolves postings { account amount { amountCents currency } } }
+  balances { account posted { amountCents } pending { amountCents } } } }"""
+BALANCE = "query($p: ID!) { providerBalance(providerId: $p) { account posted { amountCents currency } pending { amountCents } } }"
+
+
+def test_an_admin_reads_an_orders_ledger_and_a_providers_balance_and_no_one_else_can(system: System) -> None:
+    # A provider no other test books, so its balance is this test's alone.
+    model, payable = "u_provider_2", "provider_payable:u_provider_2"
+    start, end = fresh_slot()
+    quoted = system.gql(BUYER, QUOTE, {"i": quote_input(start, end, provider=model, role="model")})["createQuote"]
+    assert (quoted["subtotal"]["amountCents"], quoted["total"]["amountCents"]) == (40_000, 47_907)
+    order = checkout(system, quoted["id"], key())
+    read = system.gql("u_admin", LEDGER, {"id": order["id"]}, roles=["admin"])["orderLedger"]
+    assert read["orderId"] == order["id"]
+    [held] = read["entries"]
+    assert (held["kind"], held["pending"], held["resolves"]) == ("authorization", True, None)
+    assert sum(posting["amount"]["amountCents"] for posting in held["postings"]) == 0
+    balances = {b["account"]: (b["posted"]["amountCents"], b["pending"]["amountCents"]) for b in read["balances"]}
+    assert balances["platform_cash"] == (0, 47_907) and balances[payable] == (0, -40_000)
+    [pending] = system.gql("u_admin", BALANCE, {"p": model}, roles=["admin"])["providerBalance"]
+    assert (pending["posted"]["amountCents"], pending["pending"]["amountCents"]) == (0, -40_000)
+
+    system.gql(model, CONFIRM, {"i": {"orderId": order["id"], "expectedVersion": 1, "idempotencyKey": key()}})
+    wait_for(lambda: ledger(system, order["id"]), lambda found: len(found["entries"]) == 2, what="the capture")
+    [owed] = system.gql("u_admin", BALANCE, {"p": model}, roles=["admin"])["providerBalance"]
+    assert owed["account"] == payable and owed["posted"] == {"amountCents": -40_000, "currency": "USD"}
+    assert owed["pending"]["amountCents"] == 0
+
+    rest = system.rest(BUYER, "GET", f"/v1/admin/orders/{order['id']}/ledger")
+    assert rest.status_code == 403 and rest.json()["error"]["code"] == "PERMISSION_DENIED"
+    for user, roles in ((BUYER, []), (model, []), ("u_agent", ["support_agent"])):
+        with pytest.raises(GraphQLError) as refused:
+            system.gql(user, BALANCE, {"p": model}, roles=roles)
+        assert refused.value.code == "PERMISSION_DENIED"

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import Row, and_, case, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from callsheet_kit.domain import Aggregate, DomainEvent
@@ -26,9 +27,9 @@ from services.payments.adapters.tables import (
     refund_table,
 )
 from services.payments.adapters.wire import encode_event
-from services.payments.domain.ledger import Balance, Entry, Split, entry_for
+from services.payments.domain.ledger import Balance, Entry, EntryKind, Posting, Split, entry_for
 from services.payments.domain.payment import Payment, PaymentEvent, PaymentStatus, RefundStatus
-from services.payments.usecases.ports import Receipt, Refund
+from services.payments.usecases.ports import PostedEntry, Receipt, Refund
 
 
 class SqlPaymentsUnitOfWork(UnitOfWork):
@@ -78,6 +79,56 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
                 ],
             )
         return True
+
+    async def order_entries(self, order_id: str) -> Sequence[PostedEntry]:
+        """An order's ledger entries with their postings, oldest first."""
+        entries, postings = ledger_entry_table, ledger_posting_table
+        rows = await self.session.execute(
+            select(entries, postings.c.account, postings.c.amount_cents)
+            .select_from(entries.outerjoin(postings))
+            .where(entries.c.order_id == order_id)
+            .order_by(entries.c.created_at, entries.c.entry_id, postings.c.account)
+        )
+        found: dict[str, tuple[Row[Any], list[Posting]]] = {}
+        for row in rows:
+            _, moves = found.setdefault(row.entry_id, (row, []))
+            if row.account is not None:
+                moves.append(Posting(row.account, int(row.amount_cents)))
+        return [
+            PostedEntry(
+                entry_id=entry_id,
+                entry=Entry(
+                    key=row.key,
+                    kind=EntryKind(row.kind),
+                    order_id=row.order_id,
+                    currency=row.currency,
+                    postings=tuple(moves),
+                    pending=row.pending,
+                    resolves=row.resolves,
+                    metadata=row.metadata,
+                ),
+                created_at=row.created_at,
+            )
+            for entry_id, (row, moves) in found.items()
+        ]
+
+    async def account_balances(self, account: str) -> dict[str, Balance]:
+        """One account's balance per currency over every entry: posted, and held by pending entries not yet resolved."""
+        entries, postings = ledger_entry_table, ledger_posting_table
+        resolver = ledger_entry_table.alias("resolver")
+        open_pending = and_(entries.c.pending, resolver.c.entry_id.is_(None))
+        rows = await self.session.execute(
+            select(
+                entries.c.currency,
+                func.sum(case((entries.c.pending, 0), else_=postings.c.amount_cents)),
+                func.sum(case((open_pending, postings.c.amount_cents), else_=0)),
+            )
+            .select_from(postings.join(entries).outerjoin(resolver, resolver.c.resolves == entries.c.key))
+            .where(postings.c.account == account)
+            .group_by(entries.c.currency)
+            .order_by(entries.c.currency)
+        )
+        return {str(currency): Balance(int(posted), int(pending)) for currency, posted, pending in rows}
 
     async def order_balances(self, order_id: str) -> dict[str, Balance]:
         """The balance of every account an order's entries touch: posted, and still pending.

@@ -12,6 +12,7 @@ from callsheet.payments.v1 import events_pb2, payments_pb2
 from callsheet_kit.domain import Aggregate, DomainEvent
 from callsheet_kit.proto import timestamp
 from services.payments.adapters.tables import QuoteRow
+from services.payments.domain.ledger import Balance
 from services.payments.domain.payment import (
     Payment,
     PaymentAuthorized,
@@ -21,7 +22,8 @@ from services.payments.domain.payment import (
     PaymentStatus,
     PaymentVoided,
 )
-from services.payments.usecases.ports import Receipt
+from services.payments.usecases.get_ledger import OrderLedger
+from services.payments.usecases.ports import PostedEntry, Receipt
 
 _STATUS: dict[PaymentStatus, Any] = {
     PaymentStatus.AUTHORIZING: payments_pb2.PAYMENT_STATUS_AUTHORIZING,
@@ -121,3 +123,37 @@ def encode_event(aggregate: Aggregate, event: DomainEvent) -> Message | None:
         assert isinstance(message, events_pb2.PaymentRefunded)
         message.refund_id, message.reason = event.refund_id, event.reason
     return message
+
+
+def encode_balance(account: str, balance: Balance, currency: str) -> payments_pb2.LedgerBalance:
+    """An account's balance on the wire."""
+    return payments_pb2.LedgerBalance(
+        account=account, posted=money(balance.posted_cents, currency), pending=money(balance.pending_cents, currency)
+    )
+
+
+def encode_entry(posted: PostedEntry) -> payments_pb2.LedgerEntry:
+    """A ledger entry on the wire."""
+    entry = posted.entry
+    return payments_pb2.LedgerEntry(
+        id=posted.entry_id,
+        key=entry.key,
+        kind=entry.kind.value,
+        pending=entry.pending,
+        resolves=entry.resolves or "",
+        postings=[
+            payments_pb2.LedgerPosting(account=p.account, amount=money(p.amount_cents, entry.currency))
+            for p in entry.postings
+        ],
+        created_at=timestamp(posted.created_at),
+    )
+
+
+def encode_order_ledger(ledger: OrderLedger) -> payments_pb2.GetOrderLedgerResponse:
+    """An order's ledger on the wire; its balances are in the currency of its entries."""
+    currency = ledger.entries[0].entry.currency if ledger.entries else ""
+    return payments_pb2.GetOrderLedgerResponse(
+        order_id=ledger.order_id,
+        entries=[encode_entry(posted) for posted in ledger.entries],
+        balances=[encode_balance(account, ledger.balances[account], currency) for account in sorted(ledger.balances)],
+    )

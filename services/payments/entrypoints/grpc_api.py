@@ -11,12 +11,25 @@ from callsheet_kit.errors import Violations
 from callsheet_kit.identity import current_caller
 from callsheet_kit.proto import datetime_of
 from callsheet_kit.uow import execute
-from services.payments.adapters.wire import encode_payment, encode_quote, encode_receipt, money
+from services.payments.adapters.wire import (
+    encode_balance,
+    encode_order_ledger,
+    encode_payment,
+    encode_quote,
+    encode_receipt,
+    money,
+)
 from services.payments.bootstrap import Payments
 from services.payments.domain.policy import Canceller
 from services.payments.usecases.authorize_payment import AuthorizePayment, authorize_payment
 from services.payments.usecases.capture_payment import CapturePayment, capture_payment
 from services.payments.usecases.create_quote import CreateQuote, create_quote
+from services.payments.usecases.get_ledger import (
+    GetOrderLedger,
+    GetProviderBalance,
+    get_order_ledger,
+    get_provider_balance,
+)
 from services.payments.usecases.get_payment_summary import GetPaymentSummary, get_payment_summary
 from services.payments.usecases.get_quote import GetQuote, get_quote
 from services.payments.usecases.settle_cancellation import SettleCancellation, settle_cancellation
@@ -135,5 +148,29 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServiceServicer):
                 payment=encode_payment(found[0]),
                 pending_extras=money(0, found[0].currency),
                 receipts=[encode_receipt(receipt) for receipt in found[1]],
+            ),
+        )
+
+    async def GetOrderLedger(
+        self, request: payments_pb2.GetOrderLedgerRequest, context: Context
+    ) -> payments_pb2.GetOrderLedgerResponse:
+        """Returns an order's ledger to an admin."""
+        return await execute(
+            get_order_ledger,
+            GetOrderLedger(caller=current_caller(), order_id=request.order_id),
+            uow=self._payments.uow(),
+            respond=encode_order_ledger,
+        )
+
+    async def GetProviderBalance(
+        self, request: payments_pb2.GetProviderBalanceRequest, context: Context
+    ) -> payments_pb2.GetProviderBalanceResponse:
+        """Returns what the platform owes a provider to an admin."""
+        return await execute(
+            get_provider_balance,
+            GetProviderBalance(caller=current_caller(), provider_id=request.provider_id),
+            uow=self._payments.uow(),
+            respond=lambda found: payments_pb2.GetProviderBalanceResponse(
+                balances=[encode_balance(found[0], balance, currency) for currency, balance in found[1].items()]
             ),
         )

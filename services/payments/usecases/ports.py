@@ -11,6 +11,7 @@ from callsheet_kit.identity import Caller
 from callsheet_kit.uow import Transaction
 from services.payments.adapters.tables import QuoteRow, RateCard
 from services.payments.config import PaymentsSettings
+from services.payments.domain.ledger import Balance, Entry
 from services.payments.domain.payment import Payment, RefundStatus
 from services.payments.usecases.card_processor import PaymentProvider
 
@@ -35,6 +36,15 @@ class Receipt:
     kind: str
     total_cents: int
     currency: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PostedEntry:
+    """A ledger entry as stored: the entry, and where and when it was posted."""
+
+    entry_id: str
+    entry: Entry
     created_at: datetime
 
 
@@ -87,6 +97,18 @@ class PaymentsUnitOfWork(Transaction, Protocol):
 
     async def receipts(self, payment_id: str) -> Sequence[Receipt]:
         """A payment's receipts, oldest first."""
+        ...
+
+    async def order_entries(self, order_id: str) -> Sequence[PostedEntry]:
+        """An order's ledger entries, oldest first."""
+        ...
+
+    async def order_balances(self, order_id: str) -> dict[str, Balance]:
+        """The balance of every account an order's entries touch."""
+        ...
+
+    async def account_balances(self, account: str) -> dict[str, Balance]:
+        """One account's balance per currency over every entry."""
         ...
 
 

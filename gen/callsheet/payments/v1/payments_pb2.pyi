@@ -270,3 +270,67 @@ class GetPaymentSummaryResponse(_message.Message):
     pending_extras: _money_pb2.Money
     receipts: _containers.RepeatedCompositeFieldContainer[Receipt]
     def __init__(self, payment: _Optional[_Union[Payment, _Mapping]] = ..., pending_extras: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., receipts: _Optional[_Iterable[_Union[Receipt, _Mapping]]] = ...) -> None: ...
+
+class LedgerBalance(_message.Message):
+    __slots__ = ("account", "posted", "pending")
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    POSTED_FIELD_NUMBER: _ClassVar[int]
+    PENDING_FIELD_NUMBER: _ClassVar[int]
+    account: str
+    posted: _money_pb2.Money
+    pending: _money_pb2.Money
+    def __init__(self, account: _Optional[str] = ..., posted: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., pending: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class LedgerPosting(_message.Message):
+    __slots__ = ("account", "amount")
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    account: str
+    amount: _money_pb2.Money
+    def __init__(self, account: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class LedgerEntry(_message.Message):
+    __slots__ = ("id", "key", "kind", "pending", "resolves", "postings", "created_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    PENDING_FIELD_NUMBER: _ClassVar[int]
+    RESOLVES_FIELD_NUMBER: _ClassVar[int]
+    POSTINGS_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    key: str
+    kind: str
+    pending: bool
+    resolves: str
+    postings: _containers.RepeatedCompositeFieldContainer[LedgerPosting]
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., key: _Optional[str] = ..., kind: _Optional[str] = ..., pending: _Optional[bool] = ..., resolves: _Optional[str] = ..., postings: _Optional[_Iterable[_Union[LedgerPosting, _Mapping]]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GetOrderLedgerRequest(_message.Message):
+    __slots__ = ("order_id",)
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    order_id: str
+    def __init__(self, order_id: _Optional[str] = ...) -> None: ...
+
+class GetOrderLedgerResponse(_message.Message):
+    __slots__ = ("order_id", "entries", "balances")
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    BALANCES_FIELD_NUMBER: _ClassVar[int]
+    order_id: str
+    entries: _containers.RepeatedCompositeFieldContainer[LedgerEntry]
+    balances: _containers.RepeatedCompositeFieldContainer[LedgerBalance]
+    def __init__(self, order_id: _Optional[str] = ..., entries: _Optional[_Iterable[_Union[LedgerEntry, _Mapping]]] = ..., balances: _Optional[_Iterable[_Union[LedgerBalance, _Mapping]]] = ...) -> None: ...
+
+class GetProviderBalanceRequest(_message.Message):
+    __slots__ = ("provider_id",)
+    PROVIDER_ID_FIELD_NUMBER: _ClassVar[int]
+    provider_id: str
+    def __init__(self, provider_id: _Optional[str] = ...) -> None: ...
+
+class GetProviderBalanceResponse(_message.Message):
+    __slots__ = ("balances",)
+    BALANCES_FIELD_NUMBER: _ClassVar[int]
+    balances: _containers.RepeatedCompositeFieldContainer[LedgerBalance]
+    def __init__(self, balances: _Optional[_Iterable[_Union[LedgerBalance, _Mapping]]] = ...) -> None: ...

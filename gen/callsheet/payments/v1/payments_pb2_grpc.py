@@ -71,6 +71,16 @@ class PaymentsServiceStub:
                 request_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetPaymentSummaryRequest.SerializeToString,
                 response_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetPaymentSummaryResponse.FromString,
                 _registered_method=True)
+        self.GetOrderLedger = channel.unary_unary(
+                '/callsheet.payments.v1.PaymentsService/GetOrderLedger',
+                request_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetOrderLedgerRequest.SerializeToString,
+                response_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetOrderLedgerResponse.FromString,
+                _registered_method=True)
+        self.GetProviderBalance = channel.unary_unary(
+                '/callsheet.payments.v1.PaymentsService/GetProviderBalance',
+                request_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderBalanceRequest.SerializeToString,
+                response_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderBalanceResponse.FromString,
+                _registered_method=True)
 
 
 class PaymentsServiceServicer:
@@ -134,6 +144,22 @@ class PaymentsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetOrderLedger(self, request, context):
+        """Returns an order's ledger, its entries and the balance of every account they touch, to an
+        admin; anyone else gets PERMISSION_DENIED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetProviderBalance(self, request, context):
+        """Returns what the platform owes a provider, posted and still pending, to an admin; anyone
+        else gets PERMISSION_DENIED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PaymentsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -171,6 +197,16 @@ def add_PaymentsServiceServicer_to_server(servicer, server):
                     servicer.GetPaymentSummary,
                     request_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetPaymentSummaryRequest.FromString,
                     response_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetPaymentSummaryResponse.SerializeToString,
+            ),
+            'GetOrderLedger': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetOrderLedger,
+                    request_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetOrderLedgerRequest.FromString,
+                    response_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetOrderLedgerResponse.SerializeToString,
+            ),
+            'GetProviderBalance': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetProviderBalance,
+                    request_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderBalanceRequest.FromString,
+                    response_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderBalanceResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -364,6 +400,60 @@ class PaymentsService:
             '/callsheet.payments.v1.PaymentsService/GetPaymentSummary',
             callsheet_dot_payments_dot_v1_dot_payments__pb2.GetPaymentSummaryRequest.SerializeToString,
             callsheet_dot_payments_dot_v1_dot_payments__pb2.GetPaymentSummaryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetOrderLedger(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.payments.v1.PaymentsService/GetOrderLedger',
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.GetOrderLedgerRequest.SerializeToString,
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.GetOrderLedgerResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetProviderBalance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.payments.v1.PaymentsService/GetProviderBalance',
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderBalanceRequest.SerializeToString,
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderBalanceResponse.FromString,
             options,
             channel_credentials,
             insecure,
