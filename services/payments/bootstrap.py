@@ -13,6 +13,7 @@ from callsheet_kit.settings import load
 from services.payments.adapters.orders import GrpcOrders
 from services.payments.adapters.provider import OutsideTransactions, SimulatedStripe
 from services.payments.adapters.repositories import SqlPaymentsUnitOfWork
+from services.payments.adapters.simulator_store import SqlSimulatorStore
 from services.payments.adapters.tables import kit_tables
 from services.payments.config import PaymentsSettings
 from services.payments.usecases.ports import PaymentsDeps
@@ -35,13 +36,17 @@ class Payments:
 
 
 def wire(kit: ServiceKit, settings: PaymentsSettings) -> Payments:
-    """Builds payments over the kit, with the Stripe test-mode simulator as its card processor."""
+    """Builds payments over the kit, with the Stripe test-mode simulator (its state in its own tables) as
+    its card processor."""
 
     def uow() -> SqlPaymentsUnitOfWork:
         return SqlPaymentsUnitOfWork(kit.parts)
 
     deps = PaymentsDeps(
-        uow=uow, provider=OutsideTransactions(SimulatedStripe()), orders=GrpcOrders(kit.peers), settings=settings
+        uow=uow,
+        provider=OutsideTransactions(SimulatedStripe(SqlSimulatorStore(kit.db))),
+        orders=GrpcOrders(kit.peers),
+        settings=settings,
     )
     return Payments(kit=kit, deps=deps)
 

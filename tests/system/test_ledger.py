@@ -171,3 +171,26 @@ def test_an_admin_reads_an_orders_ledger_and_a_providers_balance_and_no_one_else
         with pytest.raises(GraphQLError) as refused:
             system.gql(user, BALANCE, {"p": model}, roles=roles)
         assert refused.value.code == "PERMISSION_DENIED"
+
+
+def test_a_payments_restart_between_authorization_and_capture_loses_nothing(system: System) -> None:
+    order = book(system)
+    payments = system.stack.processes["payments"]
+    payments.stop()
+    system.stack.start_service("payments")
+    system.stack.wait_ready()
+    # The simulator's intent survived in its own tables: the capture finds it, once.
+    system.gql(PROVIDER, CONFIRM, {"i": {"orderId": order["id"], "expectedVersion": 1, "idempotencyKey": key()}})
+    captured = wait_for(
+        lambda: ledger(system, order["id"]),
+        lambda found: [kind for kind, *_ in found["entries"]] == ["authorization", "capture"],
+        what="the capture after the restart",
+    )
+    assert captured["posted"]["platform_cash"] == 35_930
+    with psycopg.connect(system.stack.service_urls["payments"]) as conn:
+        row = conn.execute(
+            "SELECT i.status, i.received_cents FROM pay.stripe_sim_intent i"
+            " JOIN pay.payment p ON p.provider_intent_id = i.intent_id WHERE p.order_id = %s",
+            (order["id"],),
+        ).fetchone()
+    assert row == ("succeeded", 35_930)

@@ -8,7 +8,6 @@ card processor is charged once per cause.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import pytest
@@ -42,11 +41,12 @@ ORDERS = Caller(user_id="u_b", service="orders")
 START = NOW + timedelta(days=10)
 
 
-@dataclass
 class CountingStripe(SimulatedStripe):
-    """The simulator, counting the calls that reach it."""
+    """The simulator (its state in memory), counting the calls that reach it."""
 
-    calls: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
 
     async def authorize(self, **kwargs: object) -> IntentResult:  # type: ignore[override]
         self.calls.append("authorize")
@@ -231,7 +231,8 @@ async def test_a_void_releases_a_hold_and_a_half_made_one() -> None:
             )
     released = await void_authorization(deps, VoidAuthorization(caller=ORDERS, order_id="ord_2"))
     assert released is not None and released.status is PaymentStatus.VOIDED
-    assert stripe._intents[released.provider_intent_id or ""].status == "canceled"
+    found = await stripe.find_intent(order_id="ord_2")
+    assert found is not None and found.intent_id == released.provider_intent_id and found.status == "canceled"
     never_made = await void_authorization(deps, VoidAuthorization(caller=ORDERS, order_id="ord_3"))
     assert never_made is not None and never_made.status is PaymentStatus.FAILED
 

@@ -5,12 +5,18 @@ PaymentIntents with manual capture, so the Stripe SDK adapter plugs in behind it
 ids it knows: ``pm_card_visa`` succeeds, ``pm_card_chargeDeclined`` is declined,
 ``pm_card_createDispute`` succeeds (its dispute arrives with the payments capability's webhooks).
 Every call carries an idempotency key and repeating one returns the first result, as Stripe does.
+Its state lives in a store: its own tables in the running service (``services.payments.adapters.
+simulator_store``), memory in unit tests.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
 from callsheet_kit.db import require_no_transaction
 from services.payments.usecases.card_processor import (
@@ -29,30 +35,117 @@ DECLINING_METHODS = {
 SUCCEEDING_METHODS = {"pm_card_visa", "pm_card_mastercard", "pm_card_amex", "pm_card_createDispute"}
 
 
+class NoSuchIntent(LookupError):
+    """The simulator never made this PaymentIntent (Stripe's ``resource_missing``)."""
+
+
 @dataclass
-class _Intent:
+class SimulatedIntent:
+    """A PaymentIntent as the simulator keeps it."""
+
+    intent_id: str
+    order_id: str
     amount_cents: int
-    status: str
+    status: str  # requires_capture | succeeded | canceled
     received_cents: int = 0
     refunded_cents: int = 0
-    order_id: str = ""
+
+    def result(self) -> IntentResult:
+        """The intent as Stripe reports it."""
+        capturable = self.amount_cents if self.status == "requires_capture" else 0
+        return IntentResult(self.intent_id, self.status, capturable, self.received_cents)
+
+
+class SimulatorState(Protocol):
+    """What the simulator reads and writes inside one of its transactions."""
+
+    async def intent(self, intent_id: str) -> SimulatedIntent | None:
+        """An intent, locked until the transaction ends."""
+        ...
+
+    async def intent_of_order(self, order_id: str) -> SimulatedIntent | None:
+        """The intent made for an order, if any."""
+        ...
+
+    async def add_intent(self, intent: SimulatedIntent) -> SimulatedIntent:
+        """Keeps a new intent; one made before with the same id wins and is returned."""
+        ...
+
+    async def save_intent(self, intent: SimulatedIntent) -> None:
+        """Writes an intent's new state."""
+        ...
+
+    async def reply(self, key: str) -> dict[str, Any] | None:
+        """The reply stored for an idempotency key."""
+        ...
+
+    async def save_reply(self, key: str, reply: dict[str, Any]) -> None:
+        """Stores the reply to an idempotency key."""
+        ...
+
+
+class SimulatorStore(Protocol):
+    """Where the simulator keeps its state: one transaction per simulated API call."""
+
+    def transaction(self) -> AbstractAsyncContextManager[SimulatorState]:
+        """A transaction over the simulator's state."""
+        ...
+
+
+class MemorySimulatorStore:
+    """The simulator's state in this process, for unit tests: lost when the process ends."""
+
+    def __init__(self) -> None:
+        self._intents: dict[str, SimulatedIntent] = {}
+        self._replies: dict[str, dict[str, Any]] = {}
+        self._lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SimulatorState]:
+        """One call at a time, as a database lock would have it."""
+        async with self._lock:
+            yield _MemoryState(self._intents, self._replies)
 
 
 @dataclass
-class SimulatedStripe:
-    """An in-process stand-in for Stripe's test mode, for dev and tests."""
+class _MemoryState:
+    intents: dict[str, SimulatedIntent]
+    replies: dict[str, dict[str, Any]]
 
-    _intents: dict[str, _Intent] = field(default_factory=dict)
-    _replies: dict[str, object] = field(default_factory=dict)
+    async def intent(self, intent_id: str) -> SimulatedIntent | None:
+        found = self.intents.get(intent_id)
+        return replace(found) if found is not None else None
+
+    async def intent_of_order(self, order_id: str) -> SimulatedIntent | None:
+        return next((replace(i) for i in self.intents.values() if order_id and i.order_id == order_id), None)
+
+    async def add_intent(self, intent: SimulatedIntent) -> SimulatedIntent:
+        return replace(self.intents.setdefault(intent.intent_id, intent))
+
+    async def save_intent(self, intent: SimulatedIntent) -> None:
+        self.intents[intent.intent_id] = replace(intent)
+
+    async def reply(self, key: str) -> dict[str, Any] | None:
+        return self.replies.get(key)
+
+    async def save_reply(self, key: str, reply: dict[str, Any]) -> None:
+        self.replies[key] = reply
+
+
+class SimulatedStripe:
+    """A stand-in for Stripe's test mode, for dev and tests, keeping its state in a ``SimulatorStore``.
+
+    In the running service the store is the simulator's own tables (``SqlSimulatorStore``), so a
+    payments restart loses nothing: an intent authorized before it is captured after it. An
+    intent the simulator never made is refused, as Stripe refuses it (``resource_missing``).
+    """
+
+    def __init__(self, store: SimulatorStore | None = None) -> None:
+        self._store: SimulatorStore = store if store is not None else MemorySimulatorStore()
 
     @staticmethod
     def _id(prefix: str, key: str) -> str:
         return f"{prefix}_sim_{hashlib.sha256(key.encode()).hexdigest()[:24]}"
-
-    def _result(self, intent_id: str) -> IntentResult:
-        intent = self._intents[intent_id]
-        capturable = intent.amount_cents if intent.status == "requires_capture" else 0
-        return IntentResult(intent_id, intent.status, capturable, intent.received_cents)
 
     async def authorize(
         self,
@@ -63,61 +156,65 @@ class SimulatedStripe:
         idempotency_key: str,
         metadata: dict[str, str],
     ) -> IntentResult:
-        """Authorizes with test-mode semantics."""
+        """Authorizes with test-mode semantics; the same key returns the same intent."""
         if payment_method_id in DECLINING_METHODS:
             raise CardDeclined(DECLINING_METHODS[payment_method_id])
         if payment_method_id not in SUCCEEDING_METHODS:
             raise UnknownPaymentMethod(payment_method_id)
-        intent_id = self._id("pi", idempotency_key)
-        self._intents.setdefault(
-            intent_id, _Intent(amount_cents, "requires_capture", order_id=metadata.get("order_id", ""))
+        made = SimulatedIntent(
+            self._id("pi", idempotency_key), metadata.get("order_id", ""), amount_cents, "requires_capture"
         )
-        return self._result(intent_id)
-
-    def _intent(self, intent_id: str, amount_cents: int) -> _Intent:
-        # The simulator keeps its state in memory: after a restart it takes the caller's word
-        # for the intents it issued before.
-        if intent_id not in self._intents and intent_id.startswith("pi_sim_"):
-            self._intents[intent_id] = _Intent(amount_cents, "requires_capture")
-        return self._intents[intent_id]
+        async with self._store.transaction() as state:
+            return (await state.add_intent(made)).result()
 
     async def capture(self, *, intent_id: str, amount_cents: int, idempotency_key: str) -> IntentResult:
         """Captures; capturing a captured intent returns it unchanged."""
-        intent = self._intent(intent_id, amount_cents)
-        if intent.status == "requires_capture":
-            if amount_cents > intent.amount_cents:
-                raise ValueError("amount_to_capture exceeds the authorized amount")
-            intent.status, intent.received_cents = "succeeded", amount_cents
-        return self._result(intent_id)
+        async with self._store.transaction() as state:
+            intent = await _existing(state, intent_id)
+            if intent.status == "requires_capture":
+                if amount_cents > intent.amount_cents:
+                    raise ValueError("amount_to_capture exceeds the authorized amount")
+                intent.status, intent.received_cents = "succeeded", amount_cents
+                await state.save_intent(intent)
+            return intent.result()
 
     async def cancel(self, *, intent_id: str, idempotency_key: str) -> IntentResult:
         """Cancels an uncaptured intent."""
-        intent = self._intent(intent_id, 0)
-        if intent.status == "requires_capture":
-            intent.status = "canceled"
-        return self._result(intent_id)
+        async with self._store.transaction() as state:
+            intent = await _existing(state, intent_id)
+            if intent.status == "requires_capture":
+                intent.status = "canceled"
+                await state.save_intent(intent)
+            return intent.result()
 
     async def refund(self, *, intent_id: str, amount_cents: int, idempotency_key: str) -> RefundResult:
         """Refunds once per idempotency key, never more than was received."""
         key = f"refund:{idempotency_key}"
-        if key in self._replies:
-            reply = self._replies[key]
-            assert isinstance(reply, RefundResult)
-            return reply
-        intent = self._intents[intent_id]
-        if intent.status != "succeeded" or intent.refunded_cents + amount_cents > intent.received_cents:
-            raise ValueError("the refund exceeds the captured amount")
-        intent.refunded_cents += amount_cents
-        result = RefundResult(self._id("re", key), amount_cents)
-        self._replies[key] = result
-        return result
+        async with self._store.transaction() as state:
+            reply = await state.reply(key)
+            if reply is not None:
+                return RefundResult(str(reply["id"]), int(reply["amount"]))
+            intent = await _existing(state, intent_id)
+            if intent.status != "succeeded" or intent.refunded_cents + amount_cents > intent.received_cents:
+                raise ValueError("the refund exceeds the captured amount")
+            intent.refunded_cents += amount_cents
+            await state.save_intent(intent)
+            result = RefundResult(self._id("re", key), amount_cents)
+            await state.save_reply(key, {"id": result.refund_id, "amount": result.amount_cents})
+            return result
 
     async def find_intent(self, *, order_id: str) -> IntentResult | None:
         """The intent authorized for an order, if this simulator made one."""
-        for intent_id, intent in self._intents.items():
-            if order_id and intent.order_id == order_id:
-                return self._result(intent_id)
-        return None
+        async with self._store.transaction() as state:
+            intent = await state.intent_of_order(order_id)
+            return intent.result() if intent is not None else None
+
+
+async def _existing(state: SimulatorState, intent_id: str) -> SimulatedIntent:
+    intent = await state.intent(intent_id)
+    if intent is None:
+        raise NoSuchIntent(f"No such payment_intent: '{intent_id}'")
+    return intent
 
 
 class OutsideTransactions:

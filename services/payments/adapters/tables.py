@@ -171,4 +171,23 @@ ledger_posting_table = Table(
     Column("amount_cents", BigInteger, CheckConstraint("amount_cents <> 0", name="not_empty"), nullable=False),
 )
 
+# The Stripe test-mode simulator's own state (``services.payments.adapters.simulator_store``): what
+# Stripe would keep on its side, kept apart from payments' records of it.
+stripe_sim_intent_table = Table(
+    "stripe_sim_intent",
+    metadata,
+    Column("intent_id", Text, primary_key=True),
+    Column("order_id", Text, nullable=False, index=True),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("received_cents", BigInteger, nullable=False),
+    Column("refunded_cents", BigInteger, nullable=False),
+)
+stripe_sim_reply_table = Table(
+    "stripe_sim_reply",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("reply", JSONB, nullable=False),
+)
+
 registry(metadata=metadata).map_imperatively(Payment, payment_table)
