@@ -14,8 +14,10 @@ from services.payments.adapters.orders import GrpcOrders
 from services.payments.adapters.provider import OutsideTransactions, SimulatedStripe
 from services.payments.adapters.repositories import SqlPaymentsUnitOfWork
 from services.payments.adapters.simulator_store import SqlSimulatorStore
+from services.payments.adapters.stripe_sdk import StripeProcessor, stripe_client
 from services.payments.adapters.tables import kit_tables
 from services.payments.config import PaymentsSettings
+from services.payments.usecases.card_processor import PaymentProvider
 from services.payments.usecases.ports import PaymentsDeps
 
 NAME = "payments"
@@ -36,17 +38,19 @@ class Payments:
 
 
 def wire(kit: ServiceKit, settings: PaymentsSettings) -> Payments:
-    """Builds payments over the kit, with the Stripe test-mode simulator (its state in its own tables) as
-    its card processor."""
+    """Builds payments over the kit: Stripe through its SDK when ``STRIPE_API_KEY`` is set, else the
+    test-mode simulator with its state in its own tables (dev and test only, see the settings)."""
 
     def uow() -> SqlPaymentsUnitOfWork:
         return SqlPaymentsUnitOfWork(kit.parts)
 
+    processor: PaymentProvider
+    if settings.stripe_api_key:
+        processor = StripeProcessor(stripe_client(settings.stripe_api_key, api_base=settings.stripe_api_base))
+    else:
+        processor = SimulatedStripe(SqlSimulatorStore(kit.db))
     deps = PaymentsDeps(
-        uow=uow,
-        provider=OutsideTransactions(SimulatedStripe(SqlSimulatorStore(kit.db))),
-        orders=GrpcOrders(kit.peers),
-        settings=settings,
+        uow=uow, provider=OutsideTransactions(processor), orders=GrpcOrders(kit.peers), settings=settings
     )
     return Payments(kit=kit, deps=deps)
 

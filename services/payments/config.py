@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from callsheet_kit.settings import ServiceSettings
 
@@ -29,3 +29,14 @@ class PaymentsSettings(ServiceSettings):
     quote_ttl_seconds: int = Field(1800, alias="CALLSHEET_QUOTE_TTL_SECONDS", gt=0)
     # How far ahead a booking may start.
     booking_horizon_days: int = Field(730, alias="CALLSHEET_BOOKING_HORIZON_DAYS", gt=0)
+    # The card processor: Stripe when a secret key is set, else (in dev and test only) the simulator.
+    stripe_api_key: str = Field("", alias="STRIPE_API_KEY")
+    # Where Stripe's API is, for a server speaking it (localstripe in the tests); Stripe's own by default.
+    stripe_api_base: str = Field("", alias="STRIPE_API_BASE")
+    stripe_webhook_secret: str = Field("", alias="STRIPE_WEBHOOK_SECRET")
+
+    @model_validator(mode="after")
+    def _processor_configured(self) -> PaymentsSettings:
+        if not self.stripe_api_key and not self.is_dev:
+            raise ValueError("STRIPE_API_KEY is required outside dev and test (the simulator moves no real money)")
+        return self

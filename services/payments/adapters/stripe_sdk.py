@@ -1,0 +1,159 @@
+"""The card processor on Stripe itself, through the official SDK (``stripe.StripeClient``).
+
+Separate charges and transfers: each order's PaymentIntent carries ``transfer_group`` = the order
+id and ``metadata.order_id``, is created with manual capture and confirmed at once, and is later
+captured (in full or in part), cancelled or refunded. Every write carries the caller's
+idempotency key as Stripe's ``Idempotency-Key``, so a retried call returns Stripe's first answer
+and never moves money twice. Calls are asynchronous (the SDK's httpx client) with Stripe's own
+retries of network failures. Chosen by ``STRIPE_API_KEY`` (see ``bootstrap``); the simulator is
+used where no key is configured, in dev and test only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import stripe
+
+from services.payments.usecases.card_processor import CardDeclined, IntentResult, RefundResult, UnknownPaymentMethod
+
+# Stripe retries a call that failed on the network this many times (idempotency keys make it safe).
+NETWORK_RETRIES = 2
+
+
+def stripe_client(api_key: str, *, api_base: str = "", timeout_seconds: float = 30.0) -> stripe.StripeClient:
+    """A client for Stripe's API (or a server speaking it at ``api_base``), asynchronous over httpx."""
+    return stripe.StripeClient(
+        api_key,
+        base_addresses={"api": api_base} if api_base else {},
+        max_network_retries=NETWORK_RETRIES,
+        http_client=stripe.HTTPXClient(timeout=timeout_seconds),
+    )
+
+
+class StripeProcessor:
+    """``PaymentProvider`` on Stripe's PaymentIntents and Refunds."""
+
+    def __init__(self, client: stripe.StripeClient) -> None:
+        self._client = client
+
+    async def authorize(
+        self,
+        *,
+        amount_cents: int,
+        currency: str,
+        payment_method_id: str,
+        idempotency_key: str,
+        metadata: dict[str, str],
+    ) -> IntentResult:
+        """Creates the order's PaymentIntent (manual capture), then confirms it: the card is held.
+
+        Two calls, each under its own key derived from the caller's, so a retry of either finds
+        Stripe's first answer. A decline raises ``CardDeclined``, an unknown payment method
+        ``UnknownPaymentMethod``.
+        """
+        params: dict[str, Any] = {
+            "amount": amount_cents,
+            "currency": currency.lower(),
+            "payment_method": payment_method_id,
+            "payment_method_types": ["card"],
+            "capture_method": "manual",
+            "metadata": dict(metadata),
+        }
+        if metadata.get("order_id"):
+            params["transfer_group"] = metadata["order_id"]
+        try:
+            created = await self._client.v1.payment_intents.create_async(
+                params,  # type: ignore[arg-type]
+                {"idempotency_key": f"{idempotency_key}:create"},
+            )
+            confirmed = created
+            if created.status in ("requires_confirmation", "requires_payment_method"):
+                confirmed = await self._client.v1.payment_intents.confirm_async(
+                    created.id, options={"idempotency_key": f"{idempotency_key}:confirm"}
+                )
+        except stripe.CardError as error:
+            raise CardDeclined(_decline_code(error)) from error
+        except stripe.InvalidRequestError as error:
+            # The payment method is the only object the call names: a missing one is the caller's.
+            if error.code == "resource_missing" or error.http_status == 404:
+                raise UnknownPaymentMethod(payment_method_id) from error
+            raise
+        if confirmed.status in ("requires_payment_method", "canceled"):
+            # A confirmation Stripe answered without an error but without a hold: a decline.
+            raise CardDeclined(_last_error_code(confirmed))
+        return _intent(confirmed)
+
+    async def capture(self, *, intent_id: str, amount_cents: int, idempotency_key: str) -> IntentResult:
+        """Captures ``amount_cents`` of the hold (the rest is released, as Stripe does); a captured intent is returned as it is."""
+        current = await self._client.v1.payment_intents.retrieve_async(intent_id)
+        if current.status != "requires_capture":
+            return _intent(current)
+        captured = await self._client.v1.payment_intents.capture_async(
+            intent_id, {"amount_to_capture": amount_cents}, {"idempotency_key": idempotency_key}
+        )
+        return _intent(captured)
+
+    async def cancel(self, *, intent_id: str, idempotency_key: str) -> IntentResult:
+        """Releases an uncaptured hold; an intent already captured or cancelled is returned as it is."""
+        current = await self._client.v1.payment_intents.retrieve_async(intent_id)
+        if current.status not in (
+            "requires_capture",
+            "requires_confirmation",
+            "requires_payment_method",
+            "requires_action",
+        ):
+            return _intent(current)
+        cancelled = await self._client.v1.payment_intents.cancel_async(
+            intent_id, options={"idempotency_key": idempotency_key}
+        )
+        return _intent(cancelled)
+
+    async def refund(self, *, intent_id: str, amount_cents: int, idempotency_key: str) -> RefundResult:
+        """Refunds part of what was captured, once per idempotency key."""
+        made = await self._client.v1.refunds.create_async(
+            {"payment_intent": intent_id, "amount": amount_cents}, {"idempotency_key": idempotency_key}
+        )
+        return RefundResult(made.id, int(made.amount))
+
+    async def find_intent(self, *, order_id: str) -> IntentResult | None:
+        """The PaymentIntent made for an order, found by its ``order_id`` metadata (Stripe's search)."""
+        if not order_id:
+            return None
+        found = await self._client.v1.payment_intents.search_async(
+            {"query": f"metadata['order_id']:'{_quoted(order_id)}'", "limit": 1}
+        )
+        return _intent(found.data[0]) if found.data else None
+
+
+def _intent(intent: stripe.PaymentIntent) -> IntentResult:
+    # Stripe always reports both amounts; a server that leaves them out (localstripe) is read by
+    # its status: a hold can capture all of it, a succeeded intent received all of it.
+    fields = intent.to_dict()
+    status = str(fields.get("status", ""))
+    amount = int(fields.get("amount") or 0)
+    capturable = fields.get("amount_capturable", amount if status == "requires_capture" else 0)
+    received = fields.get("amount_received", amount if status == "succeeded" else 0)
+    return IntentResult(
+        intent_id=intent.id,
+        status=status,
+        amount_capturable_cents=int(capturable or 0),
+        amount_received_cents=int(received or 0),
+    )
+
+
+def _decline_code(error: stripe.CardError) -> str:
+    body = error.json_body if isinstance(error.json_body, dict) else {}
+    details = body.get("error", {}) if isinstance(body.get("error"), dict) else {}
+    return str(details.get("decline_code") or error.code or "card_declined")
+
+
+def _last_error_code(intent: stripe.PaymentIntent) -> str:
+    last = getattr(intent, "last_payment_error", None)
+    code = getattr(last, "decline_code", None) or getattr(last, "code", None) if last is not None else None
+    return str(code or "card_declined")
+
+
+def _quoted(value: str) -> str:
+    # Stripe's search query language quotes with single quotes and escapes them with a backslash.
+    return value.replace("\\", "\\\\").replace("'", "\\'")

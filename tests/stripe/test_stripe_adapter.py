@@ -1,0 +1,241 @@
+"""The card processor on Stripe's SDK: against localstripe for what it fakes, against recorded
+requests for what it does not (declines as Stripe answers them, the search of an order's intent).
+
+localstripe is started by the tests (``localstripe_server.py`` beside this file); nothing here
+reaches Stripe.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import stripe
+
+from callsheet_kit.keys import generate_key_set
+from devstack.ports import free_port, wait_for_port
+from services.payments.adapters.stripe_sdk import StripeProcessor, stripe_client
+from services.payments.config import PaymentsSettings
+from services.payments.usecases.card_processor import CardDeclined, UnknownPaymentMethod
+
+HERE = Path(__file__).resolve().parent
+KEY = "sk_test_callsheet"
+
+
+@pytest.fixture(scope="module")
+def localstripe() -> Iterator[str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, str(HERE / "localstripe_server.py"), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port("127.0.0.1", port, timeout=30)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def order_id() -> str:
+    return f"ord_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.mark.asyncio
+async def test_a_hold_is_captured_in_part_and_refunded_in_part(localstripe: str) -> None:
+    client = stripe_client(KEY, api_base=localstripe)
+    processor = StripeProcessor(client)
+    order = order_id()
+    held = await processor.authorize(
+        amount_cents=35_930,
+        currency="USD",
+        payment_method_id="pm_card_visa",
+        idempotency_key=f"authorize:{order}",
+        metadata={"order_id": order},
+    )
+    assert (held.status, held.amount_capturable_cents, held.amount_received_cents) == ("requires_capture", 35_930, 0)
+    intent = await client.v1.payment_intents.retrieve_async(held.intent_id)
+    assert intent.to_dict()["transfer_group"] == order and intent.metadata["order_id"] == order
+    assert intent.capture_method == "manual"
+
+    captured = await processor.capture(
+        intent_id=held.intent_id, amount_cents=30_000, idempotency_key=f"capture:{order}"
+    )
+    assert captured.status == "succeeded"
+    latest = intent.to_dict()["latest_charge"]  # an id from Stripe; localstripe expands it
+    charge_id = latest if isinstance(latest, str) else latest["id"]
+    charge = await client.v1.charges.retrieve_async(charge_id)
+    assert charge.amount_refunded == 5_930  # the part not captured went back at once, as Stripe does
+    again = await processor.capture(intent_id=held.intent_id, amount_cents=30_000, idempotency_key=f"capture:{order}")
+    assert again.status == "succeeded"  # a captured intent is returned as it is
+
+    refunded = await processor.refund(intent_id=held.intent_id, amount_cents=1_000, idempotency_key=f"refund:{order}")
+    assert refunded.amount_cents == 1_000 and refunded.refund_id.startswith("re_")
+    charge = await client.v1.charges.retrieve_async(charge_id)
+    assert charge.amount_refunded == 6_930
+
+
+@pytest.mark.asyncio
+async def test_a_hold_is_released_and_a_released_one_stays_released(localstripe: str) -> None:
+    processor = StripeProcessor(stripe_client(KEY, api_base=localstripe))
+    order = order_id()
+    held = await processor.authorize(
+        amount_cents=5_000,
+        currency="USD",
+        payment_method_id="pm_card_visa",
+        idempotency_key=f"authorize:{order}",
+        metadata={"order_id": order},
+    )
+    released = await processor.cancel(intent_id=held.intent_id, idempotency_key=f"void:{order}")
+    assert (released.status, released.amount_capturable_cents) == ("canceled", 0)
+    again = await processor.cancel(intent_id=held.intent_id, idempotency_key=f"void:{order}")
+    assert again.status == "canceled"
+
+
+@pytest.mark.asyncio
+async def test_a_payment_method_stripe_does_not_know_is_named_not_declined(localstripe: str) -> None:
+    processor = StripeProcessor(stripe_client(KEY, api_base=localstripe))
+    with pytest.raises(UnknownPaymentMethod):
+        await processor.authorize(
+            amount_cents=5_000,
+            currency="USD",
+            payment_method_id="pm_nobody_knows",
+            idempotency_key=f"authorize:{order_id()}",
+            metadata={},
+        )
+
+
+class Recorded(stripe.HTTPClient):
+    """An HTTP client for the SDK that answers from a script and records every request it was asked to send."""
+
+    name = "recorded"
+
+    def __init__(self, answers: list[tuple[int, dict[str, Any]]]) -> None:
+        super().__init__()
+        self.answers = answers
+        self.requests: list[dict[str, Any]] = []
+
+    async def request_async(
+        self, method: str, url: str, headers: Mapping[str, str], post_data: Any = None
+    ) -> tuple[bytes, int, Mapping[str, str]]:
+        parts = urlsplit(url)
+        form = parse_qs(post_data.decode() if isinstance(post_data, bytes) else post_data or "")
+        self.requests.append(
+            {
+                "method": method.upper(),
+                "path": parts.path,
+                "query": parse_qs(parts.query),
+                "form": {name: values[0] for name, values in form.items()},
+                "idempotency_key": headers.get("Idempotency-Key"),
+            }
+        )
+        status, body = self.answers.pop(0)
+        return json.dumps(body).encode(), status, {"request-id": "req_recorded"}
+
+    async def close_async(self) -> None:
+        return None
+
+
+def intent(status: str, **fields: Any) -> dict[str, Any]:
+    return {"id": "pi_recorded", "object": "payment_intent", "amount": 35_930, "status": status, **fields}
+
+
+def recorded_processor(answers: list[tuple[int, dict[str, Any]]]) -> tuple[StripeProcessor, Recorded]:
+    http = Recorded(answers)
+    return StripeProcessor(stripe.StripeClient(KEY, http_client=http, max_network_retries=0)), http
+
+
+@pytest.mark.asyncio
+async def test_an_authorization_sends_stripe_a_manual_capture_intent_of_the_orders_transfer_group() -> None:
+    processor, http = recorded_processor(
+        [
+            (200, intent("requires_confirmation", amount_capturable=0, amount_received=0)),
+            (200, intent("requires_capture", amount_capturable=35_930, amount_received=0)),
+        ]
+    )
+    held = await processor.authorize(
+        amount_cents=35_930,
+        currency="USD",
+        payment_method_id="pm_card_visa",
+        idempotency_key="authorize:ord_1",
+        metadata={"order_id": "ord_1"},
+    )
+    assert held.amount_capturable_cents == 35_930
+    create, confirm = http.requests
+    assert (create["method"], create["path"], create["idempotency_key"]) == (
+        "POST",
+        "/v1/payment_intents",
+        "authorize:ord_1:create",
+    )
+    assert create["form"] == {
+        "amount": "35930",
+        "currency": "usd",
+        "payment_method": "pm_card_visa",
+        "payment_method_types[0]": "card",
+        "capture_method": "manual",
+        "metadata[order_id]": "ord_1",
+        "transfer_group": "ord_1",
+    }
+    assert (confirm["path"], confirm["idempotency_key"]) == (
+        "/v1/payment_intents/pi_recorded/confirm",
+        "authorize:ord_1:confirm",
+    )
+
+
+@pytest.mark.asyncio
+async def test_a_decline_as_stripe_answers_it_names_the_issuers_reason() -> None:
+    declined = {
+        "error": {
+            "type": "card_error",
+            "code": "card_declined",
+            "decline_code": "insufficient_funds",
+            "message": "Your card has insufficient funds.",
+            "param": "",
+        }
+    }
+    processor, _ = recorded_processor([(200, intent("requires_confirmation")), (402, declined)])
+    with pytest.raises(CardDeclined) as refused:
+        await processor.authorize(
+            amount_cents=35_930,
+            currency="USD",
+            payment_method_id="pm_card_chargeDeclinedInsufficientFunds",
+            idempotency_key="authorize:ord_2",
+            metadata={"order_id": "ord_2"},
+        )
+    assert refused.value.decline_code == "insufficient_funds"
+
+
+@pytest.mark.asyncio
+async def test_an_orders_intent_is_found_by_its_metadata_with_stripes_search() -> None:
+    found = {
+        "object": "search_result",
+        "data": [intent("requires_capture", amount_capturable=35_930)],
+        "has_more": False,
+    }
+    processor, http = recorded_processor([(200, found)])
+    result = await processor.find_intent(order_id="ord_1")
+    assert result is not None and result.intent_id == "pi_recorded"
+    [search] = http.requests
+    assert search["path"] == "/v1/payment_intents/search"
+    assert search["query"]["query"] == ["metadata['order_id']:'ord_1'"]
+
+
+def test_payments_refuses_to_start_outside_dev_without_a_stripe_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    keys = generate_key_set(["payments"])
+    monkeypatch.setenv("CALLSHEET_SERVICE_KEY", keys.private_keys["payments"])
+    monkeypatch.setenv("CALLSHEET_SERVICE_KEYS", keys.keyring())
+    monkeypatch.setenv("CALLSHEET_DATABASE_URL", "postgresql://unused@127.0.0.1/unused")
+    monkeypatch.setenv("CALLSHEET_ENV", "production")
+    monkeypatch.delenv("STRIPE_API_KEY", raising=False)
+    with pytest.raises(ValueError, match="STRIPE_API_KEY"):
+        PaymentsSettings()  # type: ignore[call-arg]
+    monkeypatch.setenv("STRIPE_API_KEY", KEY)
+    assert PaymentsSettings().stripe_api_key == KEY  # type: ignore[call-arg]
