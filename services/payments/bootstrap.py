@@ -14,7 +14,7 @@ from services.payments.adapters.orders import GrpcOrders
 from services.payments.adapters.provider import OutsideTransactions, SimulatedStripe
 from services.payments.adapters.repositories import SqlPaymentsUnitOfWork
 from services.payments.adapters.simulator_store import SqlSimulatorStore
-from services.payments.adapters.stripe_sdk import StripeProcessor, stripe_client
+from services.payments.adapters.stripe_sdk import StripeProcessor, StripeWebhookVerifier, stripe_client
 from services.payments.adapters.tables import kit_tables
 from services.payments.config import PaymentsSettings
 from services.payments.usecases.card_processor import PaymentProvider
@@ -50,7 +50,11 @@ def wire(kit: ServiceKit, settings: PaymentsSettings) -> Payments:
     else:
         processor = SimulatedStripe(SqlSimulatorStore(kit.db))
     deps = PaymentsDeps(
-        uow=uow, provider=OutsideTransactions(processor), orders=GrpcOrders(kit.peers), settings=settings
+        uow=uow,
+        provider=OutsideTransactions(processor),
+        orders=GrpcOrders(kit.peers),
+        settings=settings,
+        webhooks=StripeWebhookVerifier(settings.stripe_webhook_secret),
     )
     return Payments(kit=kit, deps=deps)
 

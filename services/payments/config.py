@@ -19,6 +19,10 @@ DEFAULT_TAX_RATES_BPS: dict[str, int] = {
 }
 
 
+# The webhook signing secret of dev and test, where the simulator signs the deliveries.
+DEV_WEBHOOK_SECRET = "whsec_callsheet_dev"
+
+
 class PaymentsSettings(ServiceSettings):
     """Payments' settings."""
 
@@ -33,10 +37,13 @@ class PaymentsSettings(ServiceSettings):
     stripe_api_key: str = Field("", alias="STRIPE_API_KEY")
     # Where Stripe's API is, for a server speaking it (localstripe in the tests); Stripe's own by default.
     stripe_api_base: str = Field("", alias="STRIPE_API_BASE")
-    stripe_webhook_secret: str = Field("", alias="STRIPE_WEBHOOK_SECRET")
+    # Signs and verifies Stripe's webhook deliveries; in dev and test the simulator signs with the dev one.
+    stripe_webhook_secret: str = Field(DEV_WEBHOOK_SECRET, alias="STRIPE_WEBHOOK_SECRET")
 
     @model_validator(mode="after")
     def _processor_configured(self) -> PaymentsSettings:
         if not self.stripe_api_key and not self.is_dev:
             raise ValueError("STRIPE_API_KEY is required outside dev and test (the simulator moves no real money)")
+        if self.stripe_webhook_secret == DEV_WEBHOOK_SECRET and not self.is_dev:
+            raise ValueError("STRIPE_WEBHOOK_SECRET is required outside dev and test (the endpoint's signing secret)")
         return self

@@ -128,6 +128,7 @@ class Recorded:
     clock_offsets: dict[str, int] = field(default_factory=dict)
     preference_updates: list[notify_pb2.UpdatePreferencesRequest] = field(default_factory=list)
     quote_requests: list[payments_pb2.CreateQuoteRequest] = field(default_factory=list)
+    stripe_deliveries: list[payments_pb2.ReceiveStripeEventRequest] = field(default_factory=list)
     # The time each call had left when it arrived (None: it came without a deadline).
     deadlines: dict[str, list[float | None]] = field(default_factory=dict)
 
@@ -206,6 +207,15 @@ class FakePayments(payments_pb2_grpc.PaymentsServiceServicer):  # type: ignore[m
 
     def __init__(self, recorded: Recorded) -> None:
         self.recorded = recorded
+
+    async def ReceiveStripeEvent(
+        self, request: payments_pb2.ReceiveStripeEventRequest, context: Any
+    ) -> payments_pb2.ReceiveStripeEventResponse:
+        self.recorded.note("ReceiveStripeEvent", context)
+        self.recorded.stripe_deliveries.append(request)
+        if request.signature != "t=1,v1=good":
+            raise invalid_field("signature", "the Stripe-Signature does not hold")
+        return payments_pb2.ReceiveStripeEventResponse(event_id="evt_1", type="payment_intent.canceled", handled=True)
 
     async def CreateQuote(
         self, request: payments_pb2.CreateQuoteRequest, context: Any

@@ -43,14 +43,33 @@ async def test_readyz_is_503_naming_the_services_that_do_not(fake_services: tupl
 
 
 @pytest.mark.asyncio
-async def test_stripe_webhooks_are_not_available_yet(stack: Stack) -> None:
-    response = await stack.client.post("/webhooks/stripe", content=b"{}")
-    assert response.status_code == 501
-    assert response.json()["error"] | {"message": ""} == {
-        "code": "FAILED_PRECONDITION",
-        "reason": "NOT_AVAILABLE",
-        "message": "",
+async def test_a_stripe_delivery_reaches_payments_byte_for_byte_with_its_signature(stack: Stack) -> None:
+    body = b'{"id": "evt_1",  "object": "event", "type": "payment_intent.canceled"}\n'
+    response = await stack.client.post(
+        "/webhooks/stripe",
+        content=body,
+        headers={"Stripe-Signature": "t=1,v1=good", "Content-Type": "application/json"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "received": True,
+        "eventId": "evt_1",
+        "type": "payment_intent.canceled",
+        "duplicate": False,
     }
+    delivered = stack.recorded.stripe_deliveries[-1]
+    assert (delivered.payload, delivered.signature) == (body, "t=1,v1=good")
+    # No bearer token: the signature is Stripe's proof, checked by payments.
+    assert stack.recorded.callers["ReceiveStripeEvent"][-1] == ""
+
+
+@pytest.mark.asyncio
+async def test_a_stripe_delivery_with_a_bad_or_missing_signature_is_400(stack: Stack) -> None:
+    for headers in ({"Stripe-Signature": "t=1,v1=forged"}, {}):
+        response = await stack.client.post("/webhooks/stripe", content=b"{}", headers=headers)
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "INVALID_ARGUMENT"
+        assert response.json()["error"]["violations"][0]["field"] == "signature"
 
 
 @pytest.mark.asyncio

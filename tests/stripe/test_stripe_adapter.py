@@ -228,7 +228,7 @@ async def test_an_orders_intent_is_found_by_its_metadata_with_stripes_search() -
     assert search["query"]["query"] == ["metadata['order_id']:'ord_1'"]
 
 
-def test_payments_refuses_to_start_outside_dev_without_a_stripe_key(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_payments_refuses_to_start_outside_dev_without_stripes_key_and_webhook_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     keys = generate_key_set(["payments"])
     monkeypatch.setenv("CALLSHEET_SERVICE_KEY", keys.private_keys["payments"])
     monkeypatch.setenv("CALLSHEET_SERVICE_KEYS", keys.keyring())
@@ -238,4 +238,7 @@ def test_payments_refuses_to_start_outside_dev_without_a_stripe_key(monkeypatch:
     with pytest.raises(ValueError, match="STRIPE_API_KEY"):
         PaymentsSettings()  # type: ignore[call-arg]
     monkeypatch.setenv("STRIPE_API_KEY", KEY)
+    with pytest.raises(ValueError, match="STRIPE_WEBHOOK_SECRET"):
+        PaymentsSettings()  # type: ignore[call-arg]
+    monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", "whsec_of_the_endpoint")
     assert PaymentsSettings().stripe_api_key == KEY  # type: ignore[call-arg]

@@ -25,11 +25,12 @@ from services.payments.adapters.tables import (
     payment_table,
     receipt_table,
     refund_table,
+    stripe_event_table,
 )
 from services.payments.adapters.wire import encode_event
 from services.payments.domain.ledger import Balance, Entry, EntryKind, Posting, Split, entry_for
 from services.payments.domain.payment import Payment, PaymentEvent, PaymentStatus, RefundStatus
-from services.payments.usecases.ports import PostedEntry, Receipt, Refund
+from services.payments.usecases.ports import PostedEntry, Receipt, Refund, StripeEvent
 
 
 class SqlPaymentsUnitOfWork(UnitOfWork):
@@ -157,6 +158,32 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
             query = query.with_for_update()
         payment = (await self.session.execute(query)).scalar()
         return self.track(payment) if payment is not None else None
+
+    async def payment_by_intent(self, intent_id: str, *, lock: bool = False) -> Payment | None:
+        """The payment of a provider's PaymentIntent (``FOR UPDATE`` when locking)."""
+        query = select(Payment).where(payment_table.c.provider_intent_id == intent_id)
+        if lock:
+            query = query.with_for_update()
+        payment = (await self.session.execute(query)).scalar() if intent_id else None
+        return self.track(payment) if payment is not None else None
+
+    async def record_stripe_event(self, event: StripeEvent, *, handled: bool) -> bool:
+        """Keeps a received event once by its id; False when it had been received before."""
+        kept = await self.session.execute(
+            insert(stripe_event_table)
+            .values(
+                event_id=event.event_id,
+                type=event.type,
+                created=event.created,
+                livemode=event.livemode,
+                handled=handled,
+                payload=event.payload,
+                received_at=self.now,
+            )
+            .on_conflict_do_nothing()
+            .returning(stripe_event_table.c.event_id)
+        )
+        return kept.first() is not None
 
     async def live_payment_for_quote(self, quote_id: str) -> Payment | None:
         """The payment that used the quote up, if any."""

@@ -190,4 +190,18 @@ stripe_sim_reply_table = Table(
     Column("reply", JSONB, nullable=False),
 )
 
+# Every Stripe event received, once by its id: a repeated or late delivery finds its row and
+# changes nothing. Events of types payments does not act on are kept too (``handled`` false).
+stripe_event_table = Table(
+    "stripe_event",
+    metadata,
+    Column("event_id", Text, primary_key=True),
+    Column("type", Text, nullable=False, index=True),
+    Column("created", DateTime(timezone=True), nullable=False),
+    Column("livemode", Boolean, nullable=False),
+    Column("handled", Boolean, nullable=False),
+    Column("payload", JSONB, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)
+
 registry(metadata=metadata).map_imperatively(Payment, payment_table)

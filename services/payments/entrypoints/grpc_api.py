@@ -32,6 +32,7 @@ from services.payments.usecases.get_ledger import (
 )
 from services.payments.usecases.get_payment_summary import GetPaymentSummary, get_payment_summary
 from services.payments.usecases.get_quote import GetQuote, get_quote
+from services.payments.usecases.receive_stripe_event import ReceiveStripeEvent, receive_stripe_event
 from services.payments.usecases.settle_cancellation import SettleCancellation, settle_cancellation
 from services.payments.usecases.void_authorization import VoidAuthorization, void_authorization
 
@@ -173,4 +174,14 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServiceServicer):
             respond=lambda found: payments_pb2.GetProviderBalanceResponse(
                 balances=[encode_balance(found[0], balance, currency) for currency, balance in found[1].items()]
             ),
+        )
+
+    async def ReceiveStripeEvent(
+        self, request: payments_pb2.ReceiveStripeEventRequest, context: Context
+    ) -> payments_pb2.ReceiveStripeEventResponse:
+        """Takes a Stripe webhook delivery from the gateway."""
+        command = ReceiveStripeEvent(caller=current_caller(), payload=request.payload, signature=request.signature)
+        received = await receive_stripe_event(self._payments.deps, command)
+        return payments_pb2.ReceiveStripeEventResponse(
+            event_id=received.event_id, type=received.type, duplicate=received.duplicate, handled=received.handled
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from callsheet_kit.identity import Caller
 from callsheet_kit.uow import Transaction
@@ -37,6 +37,26 @@ class Receipt:
     total_cents: int
     currency: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class StripeEvent:
+    """A Stripe event whose signature was verified: its id, type, time and the object it is about."""
+
+    event_id: str
+    type: str
+    created: datetime
+    livemode: bool
+    object: dict[str, Any]
+    payload: dict[str, Any]
+
+
+class WebhookVerifier(Protocol):
+    """Checks that a webhook delivery was signed by Stripe with the endpoint's secret."""
+
+    def verify(self, payload: bytes, signature: str) -> StripeEvent:
+        """The event delivered; INVALID_ARGUMENT on ``signature`` when the signature does not hold."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -99,6 +119,14 @@ class PaymentsUnitOfWork(Transaction, Protocol):
         """A payment's receipts, oldest first."""
         ...
 
+    async def payment_by_intent(self, intent_id: str, *, lock: bool = False) -> Payment | None:
+        """The payment of a provider's PaymentIntent, tracked for its events."""
+        ...
+
+    async def record_stripe_event(self, event: StripeEvent, *, handled: bool) -> bool:
+        """Keeps a received event once by its id; False when it had been received before."""
+        ...
+
     async def order_entries(self, order_id: str) -> Sequence[PostedEntry]:
         """An order's ledger entries, oldest first."""
         ...
@@ -135,3 +163,4 @@ class PaymentsDeps:
     provider: PaymentProvider
     orders: OrdersPort
     settings: PaymentsSettings
+    webhooks: WebhookVerifier | None = None

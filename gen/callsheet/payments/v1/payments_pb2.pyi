@@ -334,3 +334,23 @@ class GetProviderBalanceResponse(_message.Message):
     BALANCES_FIELD_NUMBER: _ClassVar[int]
     balances: _containers.RepeatedCompositeFieldContainer[LedgerBalance]
     def __init__(self, balances: _Optional[_Iterable[_Union[LedgerBalance, _Mapping]]] = ...) -> None: ...
+
+class ReceiveStripeEventRequest(_message.Message):
+    __slots__ = ("payload", "signature")
+    PAYLOAD_FIELD_NUMBER: _ClassVar[int]
+    SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    payload: bytes
+    signature: str
+    def __init__(self, payload: _Optional[bytes] = ..., signature: _Optional[str] = ...) -> None: ...
+
+class ReceiveStripeEventResponse(_message.Message):
+    __slots__ = ("event_id", "type", "duplicate", "handled")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    DUPLICATE_FIELD_NUMBER: _ClassVar[int]
+    HANDLED_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    type: str
+    duplicate: bool
+    handled: bool
+    def __init__(self, event_id: _Optional[str] = ..., type: _Optional[str] = ..., duplicate: _Optional[bool] = ..., handled: _Optional[bool] = ...) -> None: ...

@@ -81,6 +81,11 @@ class PaymentsServiceStub:
                 request_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderBalanceRequest.SerializeToString,
                 response_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderBalanceResponse.FromString,
                 _registered_method=True)
+        self.ReceiveStripeEvent = channel.unary_unary(
+                '/callsheet.payments.v1.PaymentsService/ReceiveStripeEvent',
+                request_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.ReceiveStripeEventRequest.SerializeToString,
+                response_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.ReceiveStripeEventResponse.FromString,
+                _registered_method=True)
 
 
 class PaymentsServiceServicer:
@@ -160,6 +165,16 @@ class PaymentsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReceiveStripeEvent(self, request, context):
+        """Takes a Stripe webhook delivery as it arrived (the gateway's caller only): the signature is
+        verified with the webhook secret (INVALID_ARGUMENT on ``signature`` when it does not hold,
+        and nothing changes), the event is recorded once by its id (a repeat or a late delivery
+        changes nothing), and applied if its type is one payments acts on.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PaymentsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -207,6 +222,11 @@ def add_PaymentsServiceServicer_to_server(servicer, server):
                     servicer.GetProviderBalance,
                     request_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderBalanceRequest.FromString,
                     response_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderBalanceResponse.SerializeToString,
+            ),
+            'ReceiveStripeEvent': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReceiveStripeEvent,
+                    request_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.ReceiveStripeEventRequest.FromString,
+                    response_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.ReceiveStripeEventResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -454,6 +474,33 @@ class PaymentsService:
             '/callsheet.payments.v1.PaymentsService/GetProviderBalance',
             callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderBalanceRequest.SerializeToString,
             callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderBalanceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReceiveStripeEvent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.payments.v1.PaymentsService/ReceiveStripeEvent',
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.ReceiveStripeEventRequest.SerializeToString,
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.ReceiveStripeEventResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,67 @@
+"""Stripe's webhook deliveries: verified, recorded once by event id, applied where payments acts on them.
+
+Deliveries can repeat (Stripe retries until it gets a 2xx) and arrive out of order, so an event is
+kept once by its id, and its effect checks the state it acts on rather than trusting the order:
+a late or repeated delivery changes nothing. Events of other types are recorded (an operator can
+see what arrived) and ignored.
+
+Acted on now: ``payment_intent.canceled``, a hold Stripe released on its own (an authorization
+left uncaptured expires after seven days, or someone cancelled it in the Dashboard): an order's
+AUTHORIZED payment becomes VOIDED, which posts the void to the ledger and lands on the timeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from callsheet_kit.errors import permission_denied
+from services.payments.domain.payment import PaymentStatus
+from services.payments.usecases.ports import Command, PaymentsDeps, PaymentsUnitOfWork, StripeEvent
+
+GATEWAY_SERVICE = "gateway"
+
+
+@dataclass(frozen=True)
+class ReceiveStripeEvent(Command):
+    """A delivery, as the gateway received it."""
+
+    payload: bytes
+    signature: str
+
+
+@dataclass(frozen=True)
+class Received:
+    """What became of a delivery."""
+
+    event_id: str
+    type: str
+    duplicate: bool
+    handled: bool
+
+
+async def _hold_released(uow: PaymentsUnitOfWork, event: StripeEvent) -> None:
+    payment = await uow.payment_by_intent(str(event.object.get("id", "")), lock=True)
+    if payment is not None and payment.status is PaymentStatus.AUTHORIZED:
+        payment.voided(actor="", now=uow.now)
+
+
+HANDLERS: dict[str, Callable[[PaymentsUnitOfWork, StripeEvent], Awaitable[None]]] = {
+    "payment_intent.canceled": _hold_released,
+}
+
+
+async def receive_stripe_event(deps: PaymentsDeps, command: ReceiveStripeEvent) -> Received:
+    """Verifies, records once and applies a delivery; INVALID_ARGUMENT (nothing changes) on a bad signature."""
+    if command.caller.service != GATEWAY_SERVICE:
+        raise permission_denied("only the gateway delivers Stripe's webhooks")
+    if deps.webhooks is None:
+        raise permission_denied("this payments service takes no webhooks")
+    event = deps.webhooks.verify(command.payload, command.signature)
+    handler = HANDLERS.get(event.type)
+    async with deps.uow() as uow:
+        first = await uow.record_stripe_event(event, handled=handler is not None)
+        if first and handler is not None:
+            await handler(uow, event)
+        await uow.commit()
+    return Received(event.event_id, event.type, duplicate=not first, handled=handler is not None)
