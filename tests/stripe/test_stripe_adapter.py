@@ -228,7 +228,9 @@ async def test_an_orders_intent_is_found_by_its_metadata_with_stripes_search() -
     assert search["query"]["query"] == ["metadata['order_id']:'ord_1'"]
 
 
-def test_payments_refuses_to_start_outside_dev_without_stripes_key_and_webhook_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_payments_refuses_to_start_outside_dev_without_stripes_key_and_webhook_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     keys = generate_key_set(["payments"])
     monkeypatch.setenv("CALLSHEET_SERVICE_KEY", keys.private_keys["payments"])
     monkeypatch.setenv("CALLSHEET_SERVICE_KEYS", keys.keyring())

@@ -11,9 +11,10 @@ import uuid
 from typing import Any
 
 import psycopg
+import pytest
 import stripe
 from saga_tools import checkout, key, quote, wait_for
-from system_client import ORDER, System
+from system_client import CONFIRM, ORDER, QUOTE, GraphQLError, System, fresh_slot, quote_input
 
 from services.payments.config import DEV_WEBHOOK_SECRET
 
@@ -99,3 +100,44 @@ def test_a_delivery_with_a_bad_or_missing_signature_is_400_and_changes_nothing(s
     with psycopg.connect(system.stack.service_urls["payments"]) as conn:
         status = conn.execute("SELECT status FROM pay.payment WHERE order_id = %s", (order["id"],)).fetchone()
     assert status == ("authorized",)
+
+
+def account_event(*, created: int, active: bool) -> bytes:
+    account = {
+        "id": "acct_dev_u_provider_2",
+        "object": "account",
+        "details_submitted": True,
+        "charges_enabled": active,
+        "payouts_enabled": active,
+        "requirements": {"currently_due": [] if active else ["individual.verification.document"], "past_due": []},
+    }
+    return json.dumps(
+        {
+            "id": f"evt_{uuid.uuid4().hex[:24]}",
+            "object": "event",
+            "created": created,
+            "livemode": False,
+            "type": "account.updated",
+            "data": {"object": account},
+        }
+    ).encode()
+
+
+def test_only_a_provider_whose_payout_account_stripe_enabled_can_confirm(system: System) -> None:
+    model = "u_provider_2"
+    start, end = fresh_slot()
+    quoted = system.gql(BUYER, QUOTE, {"i": quote_input(start, end, provider=model, role="model")})["createQuote"]
+    order = checkout(system, quoted["id"], key())
+    now = int(time.time())
+    assert deliver(system, account_event(created=now, active=False)).status_code == 200
+    confirm = {"i": {"orderId": order["id"], "expectedVersion": 1, "idempotencyKey": key()}}
+    with pytest.raises(GraphQLError) as refused:
+        system.gql(model, CONFIRM, confirm)
+    assert (refused.value.code, refused.value.extensions["reason"]) == ("FAILED_PRECONDITION", "PROVIDER_NOT_ACTIVE")
+    assert "restricted" in refused.value.errors[0]["message"]
+
+    assert deliver(system, account_event(created=now + 2, active=True)).status_code == 200
+    # An older snapshot of the account arriving late changes nothing.
+    assert deliver(system, account_event(created=now + 1, active=False)).status_code == 200
+    confirmed = system.gql(model, CONFIRM, confirm)["confirmOrder"]
+    assert confirmed["state"] == "CONFIRMED"

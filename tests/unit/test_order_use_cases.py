@@ -22,7 +22,7 @@ from services.orders.domain.order import (
     SlotReleased,
 )
 from services.orders.usecases.cancel_order import SETTLE_CANCELLATION, CancelOrder, cancel_order
-from services.orders.usecases.confirm_order import CAPTURE_PAYMENT, ConfirmOrder, confirm_order
+from services.orders.usecases.confirm_order import CAPTURE_PAYMENT, ConfirmOrder, ProviderStanding, confirm_order
 from services.orders.usecases.record_payment_event import record_payment_event
 from services.orders.usecases.start_due_orders import start_due_orders
 
@@ -52,9 +52,13 @@ def authorized_order(world: World, order_id: str = "ord_1", start: object = STAR
     return order
 
 
-async def confirm(world: World, caller: Caller = PROVIDER, *, version: int = 1, order_id: str = "ord_1") -> Order:
+async def confirm(
+    world: World, caller: Caller = PROVIDER, *, version: int = 1, order_id: str = "ord_1", account: str = "active"
+) -> Order:
+    standing = ProviderStanding(PROVIDER.user_id, account)
+    command = ConfirmOrder(caller=caller, order_id=order_id, expected_version=version, provider=standing)
     async with MemoryOrdersUnitOfWork(world) as uow:
-        order = await confirm_order(uow, ConfirmOrder(caller=caller, order_id=order_id, expected_version=version))
+        order = await confirm_order(uow, command)
         await uow.commit()
         return order
 
@@ -88,6 +92,18 @@ async def test_a_confirmation_by_the_wrong_person_or_version_changes_nothing(
     with pytest.raises(DomainError) as refused:
         await confirm(world, caller, version=version)
     assert refused.value.code is code
+    assert world.published == [] and world.sagas == [] and world.bookings == []
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("account", ["pending", "restricted"])
+async def test_a_provider_whose_payout_account_is_not_active_cannot_confirm(account: str) -> None:
+    world = World()
+    authorized_order(world)
+    with pytest.raises(DomainError) as refused:
+        await confirm(world, account=account)
+    assert (refused.value.code, refused.value.reason) == (ErrorCode.FAILED_PRECONDITION, "PROVIDER_NOT_ACTIVE")
+    assert refused.value.metadata == {"accountStatus": account}
     assert world.published == [] and world.sagas == [] and world.bookings == []
 
 

@@ -28,6 +28,14 @@ class GrpcPayments:
         )
         return response.quote
 
+    async def provider_account_status(self, provider_id: str) -> str:
+        """Where the provider's payout account stands: ``pending``, ``restricted`` or ``active``."""
+        request = payments_pb2.GetProviderAccountRequest(provider_id=provider_id)
+        response: payments_pb2.GetProviderAccountResponse = await invoke(
+            self._stub().GetProviderAccount, request, timeout=self._peers.timeout
+        )
+        return payments_pb2.ProviderAccountStatus.Name(response.status).removeprefix("PROVIDER_ACCOUNT_STATUS_").lower()
+
     async def authorize(
         self, *, key: str, quote_id: str, order_id: str, payment_method_id: str
     ) -> payments_pb2.Payment:

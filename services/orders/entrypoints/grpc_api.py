@@ -17,7 +17,7 @@ from services.orders.bootstrap import Orders
 from services.orders.usecases.cancel_order import CancelOrder, cancel_order
 from services.orders.usecases.check_slot import CheckSlot, check_slot
 from services.orders.usecases.checkout import Checkout, checkout
-from services.orders.usecases.confirm_order import ConfirmOrder, confirm_order
+from services.orders.usecases.confirm_order import ConfirmOrder, confirm_order, provider_standing
 from services.orders.usecases.get_order import GetOrder, OrderView, get_order
 from services.orders.usecases.list_orders import ORDERS, ListOrders, list_orders
 from services.orders.usecases.list_timeline import ListTimeline, list_timeline
@@ -91,10 +91,12 @@ class OrdersServicer(orders_pb2_grpc.OrdersServiceServicer):
         self, request: orders_pb2.ConfirmOrderRequest, context: Context
     ) -> orders_pb2.ConfirmOrderResponse:
         """The provider confirms the booking."""
+        caller, deps = current_caller(), self._orders.checkout
         command = ConfirmOrder(
-            caller=current_caller(),
+            caller=caller,
             order_id=request.order_id,
             expected_version=request.expected_version,
+            provider=await provider_standing(deps.uow, deps.payments, caller=caller, order_id=request.order_id),
             note=request.reason,
         )
         return await execute(

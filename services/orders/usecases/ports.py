@@ -111,6 +111,10 @@ class PaymentsPort(Protocol):
         """The quote, as the current caller may see it."""
         ...
 
+    async def provider_account_status(self, provider_id: str) -> str:
+        """Where the provider's payout account stands: ``pending``, ``restricted`` or ``active``."""
+        ...
+
     async def authorize(
         self, *, key: str, quote_id: str, order_id: str, payment_method_id: str
     ) -> payments_pb2.Payment:

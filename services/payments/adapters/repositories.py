@@ -18,6 +18,7 @@ from callsheet_kit.domain import Aggregate, DomainEvent
 from callsheet_kit.ids import new_id
 from callsheet_kit.uow import KitParts, UnitOfWork
 from services.payments.adapters.tables import (
+    ProviderConnect,
     QuoteRow,
     RateCard,
     ledger_entry_table,
@@ -184,6 +185,17 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
             .returning(stripe_event_table.c.event_id)
         )
         return kept.first() is not None
+
+    async def provider_account(self, provider_id: str) -> ProviderConnect | None:
+        """A provider's payout account, if onboarding ever started."""
+        return await self.session.get(ProviderConnect, provider_id) if provider_id else None
+
+    async def provider_account_by_stripe(self, stripe_account: str) -> ProviderConnect | None:
+        """The provider whose Stripe Connect account this is, locked for a change."""
+        found = await self.session.execute(
+            select(ProviderConnect).where(ProviderConnect.stripe_acct == stripe_account).with_for_update()
+        )
+        return found.scalar()
 
     async def live_payment_for_quote(self, quote_id: str) -> Payment | None:
         """The payment that used the quote up, if any."""

@@ -20,6 +20,7 @@ from services.payments.adapters.wire import (
     money,
 )
 from services.payments.bootstrap import Payments
+from services.payments.domain.onboarding import AccountStatus
 from services.payments.domain.policy import Canceller
 from services.payments.usecases.authorize_payment import AuthorizePayment, authorize_payment
 from services.payments.usecases.capture_payment import CapturePayment, capture_payment
@@ -31,6 +32,7 @@ from services.payments.usecases.get_ledger import (
     get_provider_balance,
 )
 from services.payments.usecases.get_payment_summary import GetPaymentSummary, get_payment_summary
+from services.payments.usecases.get_provider_account import GetProviderAccount, get_provider_account
 from services.payments.usecases.get_quote import GetQuote, get_quote
 from services.payments.usecases.receive_stripe_event import ReceiveStripeEvent, receive_stripe_event
 from services.payments.usecases.settle_cancellation import SettleCancellation, settle_cancellation
@@ -185,3 +187,25 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServiceServicer):
         return payments_pb2.ReceiveStripeEventResponse(
             event_id=received.event_id, type=received.type, duplicate=received.duplicate, handled=received.handled
         )
+
+    async def GetProviderAccount(
+        self, request: payments_pb2.GetProviderAccountRequest, context: Context
+    ) -> payments_pb2.GetProviderAccountResponse:
+        """Returns where a provider's payout account stands."""
+        return await execute(
+            get_provider_account,
+            GetProviderAccount(caller=current_caller(), provider_id=request.provider_id),
+            uow=self._payments.uow(),
+            respond=lambda account: payments_pb2.GetProviderAccountResponse(
+                provider_id=account.provider_id,
+                status=ACCOUNT_STATUSES[account.status],
+                requirements_due=account.requirements_due,
+            ),
+        )
+
+
+ACCOUNT_STATUSES = {
+    AccountStatus.PENDING: payments_pb2.PROVIDER_ACCOUNT_STATUS_PENDING,
+    AccountStatus.RESTRICTED: payments_pb2.PROVIDER_ACCOUNT_STATUS_RESTRICTED,
+    AccountStatus.ACTIVE: payments_pb2.PROVIDER_ACCOUNT_STATUS_ACTIVE,
+}

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from callsheet_kit.identity import Caller
 from callsheet_kit.uow import Transaction
-from services.payments.adapters.tables import QuoteRow, RateCard
+from services.payments.adapters.tables import ProviderConnect, QuoteRow, RateCard
 from services.payments.config import PaymentsSettings
 from services.payments.domain.ledger import Balance, Entry
 from services.payments.domain.payment import Payment, RefundStatus
@@ -117,6 +117,14 @@ class PaymentsUnitOfWork(Transaction, Protocol):
 
     async def receipts(self, payment_id: str) -> Sequence[Receipt]:
         """A payment's receipts, oldest first."""
+        ...
+
+    async def provider_account(self, provider_id: str) -> ProviderConnect | None:
+        """A provider's payout account, if onboarding ever started."""
+        ...
+
+    async def provider_account_by_stripe(self, stripe_account: str) -> ProviderConnect | None:
+        """The provider whose Stripe Connect account this is, locked for a change."""
         ...
 
     async def payment_by_intent(self, intent_id: str, *, lock: bool = False) -> Payment | None:

@@ -5,9 +5,13 @@ kept once by its id, and its effect checks the state it acts on rather than trus
 a late or repeated delivery changes nothing. Events of other types are recorded (an operator can
 see what arrived) and ignored.
 
-Acted on now: ``payment_intent.canceled``, a hold Stripe released on its own (an authorization
-left uncaptured expires after seven days, or someone cancelled it in the Dashboard): an order's
-AUTHORIZED payment becomes VOIDED, which posts the void to the ledger and lands on the timeline.
+Acted on now:
+- ``payment_intent.canceled``, a hold Stripe released on its own (an authorization left
+  uncaptured expires after seven days, or someone cancelled it in the Dashboard): an order's
+  AUTHORIZED payment becomes VOIDED, which posts the void to the ledger and lands on the timeline.
+- ``account.updated``, a provider's Connect account changed: its onboarding status (pending,
+  restricted, active) and what Stripe still needs are taken from the account it carries. The
+  event is a snapshot of the whole account, so an older one arriving late is refused by its time.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from callsheet_kit.errors import permission_denied
+from services.payments.domain.onboarding import status_of
 from services.payments.domain.payment import PaymentStatus
 from services.payments.usecases.ports import Command, PaymentsDeps, PaymentsUnitOfWork, StripeEvent
 
@@ -46,8 +51,17 @@ async def _hold_released(uow: PaymentsUnitOfWork, event: StripeEvent) -> None:
         payment.voided(actor="", now=uow.now)
 
 
+async def _account_updated(uow: PaymentsUnitOfWork, event: StripeEvent) -> None:
+    account = await uow.provider_account_by_stripe(str(event.object.get("id", "")))
+    if account is None or account.updated_at > event.created:
+        return  # not one of ours, or a snapshot older than what we hold
+    status, due = status_of(event.object)
+    account.status, account.requirements, account.updated_at = status.value, {"due": due}, event.created
+
+
 HANDLERS: dict[str, Callable[[PaymentsUnitOfWork, StripeEvent], Awaitable[None]]] = {
     "payment_intent.canceled": _hold_released,
+    "account.updated": _account_updated,
 }
 
 

@@ -9,6 +9,8 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ERROR_REASON_UNSPECIFIED: _ClassVar[ErrorReason]
     ERROR_REASON_SLOT_TAKEN: _ClassVar[ErrorReason]
     ERROR_REASON_INVALID_TRANSITION: _ClassVar[ErrorReason]
+    ERROR_REASON_PROVIDER_NOT_ACTIVE: _ClassVar[ErrorReason]
 ERROR_REASON_UNSPECIFIED: ErrorReason
 ERROR_REASON_SLOT_TAKEN: ErrorReason
 ERROR_REASON_INVALID_TRANSITION: ErrorReason
+ERROR_REASON_PROVIDER_NOT_ACTIVE: ErrorReason

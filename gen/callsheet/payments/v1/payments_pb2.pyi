@@ -11,6 +11,13 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class ProviderAccountStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PROVIDER_ACCOUNT_STATUS_UNSPECIFIED: _ClassVar[ProviderAccountStatus]
+    PROVIDER_ACCOUNT_STATUS_PENDING: _ClassVar[ProviderAccountStatus]
+    PROVIDER_ACCOUNT_STATUS_RESTRICTED: _ClassVar[ProviderAccountStatus]
+    PROVIDER_ACCOUNT_STATUS_ACTIVE: _ClassVar[ProviderAccountStatus]
+
 class PaymentStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     PAYMENT_STATUS_UNSPECIFIED: _ClassVar[PaymentStatus]
@@ -27,6 +34,10 @@ class CancelledBy(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CANCELLED_BY_UNSPECIFIED: _ClassVar[CancelledBy]
     CANCELLED_BY_BUYER: _ClassVar[CancelledBy]
     CANCELLED_BY_PROVIDER: _ClassVar[CancelledBy]
+PROVIDER_ACCOUNT_STATUS_UNSPECIFIED: ProviderAccountStatus
+PROVIDER_ACCOUNT_STATUS_PENDING: ProviderAccountStatus
+PROVIDER_ACCOUNT_STATUS_RESTRICTED: ProviderAccountStatus
+PROVIDER_ACCOUNT_STATUS_ACTIVE: ProviderAccountStatus
 PAYMENT_STATUS_UNSPECIFIED: PaymentStatus
 PAYMENT_STATUS_AUTHORIZED: PaymentStatus
 PAYMENT_STATUS_CAPTURED: PaymentStatus
@@ -354,3 +365,19 @@ class ReceiveStripeEventResponse(_message.Message):
     duplicate: bool
     handled: bool
     def __init__(self, event_id: _Optional[str] = ..., type: _Optional[str] = ..., duplicate: _Optional[bool] = ..., handled: _Optional[bool] = ...) -> None: ...
+
+class GetProviderAccountRequest(_message.Message):
+    __slots__ = ("provider_id",)
+    PROVIDER_ID_FIELD_NUMBER: _ClassVar[int]
+    provider_id: str
+    def __init__(self, provider_id: _Optional[str] = ...) -> None: ...
+
+class GetProviderAccountResponse(_message.Message):
+    __slots__ = ("provider_id", "status", "requirements_due")
+    PROVIDER_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    REQUIREMENTS_DUE_FIELD_NUMBER: _ClassVar[int]
+    provider_id: str
+    status: ProviderAccountStatus
+    requirements_due: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, provider_id: _Optional[str] = ..., status: _Optional[_Union[ProviderAccountStatus, str]] = ..., requirements_due: _Optional[_Iterable[str]] = ...) -> None: ...

@@ -86,6 +86,11 @@ class PaymentsServiceStub:
                 request_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.ReceiveStripeEventRequest.SerializeToString,
                 response_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.ReceiveStripeEventResponse.FromString,
                 _registered_method=True)
+        self.GetProviderAccount = channel.unary_unary(
+                '/callsheet.payments.v1.PaymentsService/GetProviderAccount',
+                request_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderAccountRequest.SerializeToString,
+                response_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderAccountResponse.FromString,
+                _registered_method=True)
 
 
 class PaymentsServiceServicer:
@@ -175,6 +180,14 @@ class PaymentsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetProviderAccount(self, request, context):
+        """Returns a provider's payout account (Stripe Connect) to orders, staff or the provider: a
+        provider who never started onboarding is PENDING.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PaymentsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -227,6 +240,11 @@ def add_PaymentsServiceServicer_to_server(servicer, server):
                     servicer.ReceiveStripeEvent,
                     request_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.ReceiveStripeEventRequest.FromString,
                     response_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.ReceiveStripeEventResponse.SerializeToString,
+            ),
+            'GetProviderAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetProviderAccount,
+                    request_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderAccountRequest.FromString,
+                    response_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderAccountResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -501,6 +519,33 @@ class PaymentsService:
             '/callsheet.payments.v1.PaymentsService/ReceiveStripeEvent',
             callsheet_dot_payments_dot_v1_dot_payments__pb2.ReceiveStripeEventRequest.SerializeToString,
             callsheet_dot_payments_dot_v1_dot_payments__pb2.ReceiveStripeEventResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetProviderAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.payments.v1.PaymentsService/GetProviderAccount',
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderAccountRequest.SerializeToString,
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderAccountResponse.FromString,
             options,
             channel_credentials,
             insecure,
