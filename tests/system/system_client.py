@@ -86,16 +86,15 @@ def rpc(
     *,
     user: str = "",
     roles: frozenset[str] = frozenset(),
+    caller: str = "gateway",
 ) -> Any:
-    """Calls a service directly, as the gateway does (its credential), acting for ``user``.
+    """Calls a service directly, as ``caller`` (the gateway, or another service) would, acting for ``user``.
 
     Lets a test prove what a service itself refuses, whatever the gateway would have caught.
     """
 
     async def run() -> Any:
-        issuer = CredentialIssuer(
-            service="gateway", key=private_key_from_text(system.stack.keys.private_keys["gateway"])
-        )
+        issuer = CredentialIssuer(service=caller, key=private_key_from_text(system.stack.keys.private_keys[caller]))
         channel = open_channel(f"127.0.0.1:{system.stack.ports[service]}", issuer=issuer, audience=service)
         token = set_caller(Caller(user_id=user, roles=roles))
         try:

@@ -305,6 +305,13 @@ class MemoryPaymentsUnitOfWork(MemoryUnitOfWork):
             raise RuntimeError(f"duplicate refund key {refund.key}")
         self.world.refunds[refund.key] = refund
 
+    async def pending_refunds_cents(self, payment_id: str) -> int:
+        return sum(
+            refund.amount_cents
+            for refund in self.world.refunds.values()
+            if refund.payment_id == payment_id and refund.status is RefundStatus.PENDING
+        )
+
     async def refund_succeeded(self, refund_id: str, *, provider_refund_id: str) -> None:
         for key, refund in self.world.refunds.items():
             if refund.refund_id == refund_id:

@@ -258,6 +258,15 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
             )
         )
 
+    async def pending_refunds_cents(self, payment_id: str) -> int:
+        """What refunds recorded but not yet confirmed by the provider will give back."""
+        total = await self.session.execute(
+            select(func.coalesce(func.sum(refund_table.c.amount_cents), 0)).where(
+                refund_table.c.payment_id == payment_id, refund_table.c.status == RefundStatus.PENDING.value
+            )
+        )
+        return int(total.scalar_one())
+
     async def refund_succeeded(self, refund_id: str, *, provider_refund_id: str) -> None:
         """Marks a refund done by the provider."""
         await self.session.execute(

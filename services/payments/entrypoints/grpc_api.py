@@ -35,6 +35,7 @@ from services.payments.usecases.get_payment_summary import GetPaymentSummary, ge
 from services.payments.usecases.get_provider_account import GetProviderAccount, get_provider_account
 from services.payments.usecases.get_quote import GetQuote, get_quote
 from services.payments.usecases.receive_stripe_event import ReceiveStripeEvent, receive_stripe_event
+from services.payments.usecases.refund_payment import RefundPayment, refund_payment
 from services.payments.usecases.settle_cancellation import SettleCancellation, settle_cancellation
 from services.payments.usecases.void_authorization import VoidAuthorization, void_authorization
 
@@ -201,6 +202,25 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServiceServicer):
                 status=ACCOUNT_STATUSES[account.status],
                 requirements_due=account.requirements_due,
             ),
+        )
+
+    async def RefundPayment(
+        self, request: payments_pb2.RefundPaymentRequest, context: Context
+    ) -> payments_pb2.RefundPaymentResponse:
+        """Refunds part of an order's captured money, once per caller and key."""
+        command = RefundPayment(
+            caller=current_caller(),
+            request_id=request.request_id,
+            order_id=request.order_id,
+            amount_cents=request.amount.amount_cents,
+            reason=request.reason,
+        )
+        done = await refund_payment(self._payments.deps, command)
+        assert done.refund is not None
+        return payments_pb2.RefundPaymentResponse(
+            payment=encode_payment(done.payment),
+            refund_id=done.refund.refund_id,
+            refunded=money(done.refund.amount_cents, done.payment.currency),
         )
 
 

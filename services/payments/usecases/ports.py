@@ -107,6 +107,10 @@ class PaymentsUnitOfWork(Transaction, Protocol):
         """Records a refund about to be asked of the provider."""
         ...
 
+    async def pending_refunds_cents(self, payment_id: str) -> int:
+        """What refunds recorded but not yet confirmed by the provider will give back."""
+        ...
+
     async def refund_succeeded(self, refund_id: str, *, provider_refund_id: str) -> None:
         """Marks a refund done by the provider."""
         ...

@@ -381,3 +381,25 @@ class GetProviderAccountResponse(_message.Message):
     status: ProviderAccountStatus
     requirements_due: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, provider_id: _Optional[str] = ..., status: _Optional[_Union[ProviderAccountStatus, str]] = ..., requirements_due: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class RefundPaymentRequest(_message.Message):
+    __slots__ = ("request_id", "order_id", "amount", "reason")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    order_id: str
+    amount: _money_pb2.Money
+    reason: str
+    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class RefundPaymentResponse(_message.Message):
+    __slots__ = ("payment", "refund_id", "refunded")
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    REFUND_ID_FIELD_NUMBER: _ClassVar[int]
+    REFUNDED_FIELD_NUMBER: _ClassVar[int]
+    payment: Payment
+    refund_id: str
+    refunded: _money_pb2.Money
+    def __init__(self, payment: _Optional[_Union[Payment, _Mapping]] = ..., refund_id: _Optional[str] = ..., refunded: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...

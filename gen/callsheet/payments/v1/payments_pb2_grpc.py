@@ -91,6 +91,11 @@ class PaymentsServiceStub:
                 request_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderAccountRequest.SerializeToString,
                 response_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderAccountResponse.FromString,
                 _registered_method=True)
+        self.RefundPayment = channel.unary_unary(
+                '/callsheet.payments.v1.PaymentsService/RefundPayment',
+                request_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.RefundPaymentRequest.SerializeToString,
+                response_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.RefundPaymentResponse.FromString,
+                _registered_method=True)
 
 
 class PaymentsServiceServicer:
@@ -188,6 +193,16 @@ class PaymentsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RefundPayment(self, request, context):
+        """Refunds part of an order's captured money (the cards engine, support and orders only), once
+        per caller and request_id: a repeat returns the first answer, the same request_id with
+        another amount is IDEMPOTENCY_MISMATCH. Refunds never exceed the capture, however many run
+        at once (REFUND_EXCEEDS_CAPTURE); an uncaptured payment is PAYMENT_NOT_REFUNDABLE.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PaymentsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -245,6 +260,11 @@ def add_PaymentsServiceServicer_to_server(servicer, server):
                     servicer.GetProviderAccount,
                     request_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderAccountRequest.FromString,
                     response_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderAccountResponse.SerializeToString,
+            ),
+            'RefundPayment': grpc.unary_unary_rpc_method_handler(
+                    servicer.RefundPayment,
+                    request_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.RefundPaymentRequest.FromString,
+                    response_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.RefundPaymentResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -546,6 +566,33 @@ class PaymentsService:
             '/callsheet.payments.v1.PaymentsService/GetProviderAccount',
             callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderAccountRequest.SerializeToString,
             callsheet_dot_payments_dot_v1_dot_payments__pb2.GetProviderAccountResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RefundPayment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.payments.v1.PaymentsService/RefundPayment',
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.RefundPaymentRequest.SerializeToString,
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.RefundPaymentResponse.FromString,
             options,
             channel_credentials,
             insecure,
