@@ -241,14 +241,19 @@ def open_channel(addr: str, *, issuer: CredentialIssuer, audience: str) -> grpc.
     )
 
 
-async def invoke(method: Callable[..., Awaitable[R]], request: Message, *, timeout: float) -> R:
+async def invoke(
+    method: Callable[..., Awaitable[R]], request: Message, *, timeout: float, wait_for_ready: bool = True
+) -> R:
     """Calls a stub method with a deadline; a failure is raised as the ``DomainError`` it carried.
 
-    Refuses (``CallInsideTransaction``) when the caller is inside a unit of work.
+    By default a call to a peer that is reconnecting (it restarted, a replica is being replaced)
+    waits for the connection within its deadline instead of failing at once; probes pass
+    ``wait_for_ready=False`` to learn at once that a peer is down. Refuses
+    (``CallInsideTransaction``) when the caller is inside a unit of work.
     """
     require_no_transaction(f"the RPC {getattr(method, '_method', method)!r}")
     try:
-        return await method(request, timeout=timeout)
+        return await method(request, timeout=timeout, wait_for_ready=wait_for_ready)
     except grpc.aio.AioRpcError as exc:
         raise error_from_rpc(exc) from None
 

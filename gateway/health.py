@@ -39,7 +39,10 @@ async def _is_serving(backends: Backends, service: str) -> bool:
     timeout = min(_PROBE_TIMEOUT_SECONDS, backends.timeout)
     try:
         response = await invoke(
-            backends.health(service).Check, health_pb2.HealthCheckRequest(service=""), timeout=timeout
+            backends.health(service).Check,
+            health_pb2.HealthCheckRequest(service=""),
+            timeout=timeout,
+            wait_for_ready=False,
         )
     except DomainError:
         return False
