@@ -9,6 +9,7 @@ from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from callsheet_kit.keys import ServiceKeyring, ServicePrivateKey
+from callsheet_kit.signed_urls import DEV_FILES_SECRET
 
 
 class Environment(StrEnum):
@@ -43,11 +44,20 @@ class CommonSettings(BaseSettings):
     rpc_timeout_seconds: float = Field(10.0, alias="CALLSHEET_RPC_TIMEOUT_SECONDS", gt=0)
     # This process's own key: it signs the credential every outgoing call carries.
     service_key: ServicePrivateKey = Field(alias="CALLSHEET_SERVICE_KEY")
+    # The file store on a filesystem (dev, one machine): where documents are kept, and the secret
+    # that signs the links the gateway serves them by (see ``callsheet_kit.signed_urls``).
+    files_dir: str = Field(".devstack/files", alias="CALLSHEET_FILES_DIR")
+    files_secret: str = Field(DEV_FILES_SECRET, alias="CALLSHEET_FILES_SECRET", min_length=1)
 
     @property
     def is_dev(self) -> bool:
         """True where dev-only features (the dev clock, dev data) are allowed."""
         return self.env in (Environment.DEV, Environment.TEST)
+
+    def require_files_secret(self) -> None:
+        """For the processes that sign or check download links: refuses the dev secret outside dev."""
+        if self.files_secret == DEV_FILES_SECRET and not self.is_dev:
+            raise ValueError("CALLSHEET_FILES_SECRET is required outside dev and test (it signs download links)")
 
     def peer_addr(self, service: str) -> str:
         """The gRPC address of a service by name."""

@@ -100,6 +100,7 @@ class Stack:
     smtp: tuple[str, int] | None = None
     gateway_port: int = 0
     jwt_secret: str = "dev-secret-change-me"
+    files_secret: str = field(default_factory=lambda: secrets.token_hex(32))
     extra_env: Mapping[str, str] = field(default_factory=dict)
     replicas: Mapping[str, int] = field(default_factory=lambda: dict.fromkeys(SERVICES, 1))
     keys: ServiceKeySet = field(default_factory=lambda: generate_key_set([*SERVICES, "gateway"]))
@@ -250,9 +251,14 @@ class Stack:
                 "CALLSHEET_ENV": self.env_name,
                 "CALLSHEET_JWT_SECRET": self.jwt_secret,
                 "CALLSHEET_EVENT_PREFIX": self.event_prefix,
+                # The file store: receipts' PDFs, served by the gateway through signed links.
+                "CALLSHEET_FILES_DIR": str(self.state_dir / "files"),
+                "CALLSHEET_FILES_SECRET": self.files_secret,
                 "PYTHONUNBUFFERED": "1",
             }
         )
+        if "gateway" in self.ports:
+            env["CALLSHEET_FILES_BASE_URL"] = f"http://127.0.0.1:{self.ports['gateway']}"
         for name in SERVICES:
             if name in self.ports:
                 env[f"CALLSHEET_{name.upper()}_ADDR"] = self.address(name)

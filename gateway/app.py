@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from callsheet_kit.telemetry import setup_tracing, shutdown_tracing
-from gateway import health, webhooks
+from gateway import files, health, webhooks
 from gateway.auth import TokenVerifier
 from gateway.backends import Backends
 from gateway.gql.endpoint import graphql_router
@@ -53,6 +53,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     )
     app.state.backends = backends
     app.state.tokens = tokens
+    app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(
         RequestBounds,
@@ -73,6 +74,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.include_router(v1_router(OPERATIONS))
     app.include_router(health.router)
     app.include_router(webhooks.router)
+    app.include_router(files.router)
     # The request span becomes the parent of every gRPC client span the request causes.
     FastAPIInstrumentor.instrument_app(app)
     return app

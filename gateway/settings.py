@@ -44,4 +44,5 @@ class GatewaySettings(CommonSettings):
                 f"CALLSHEET_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes outside dev and test "
                 "(HS256 is only as strong as its secret)"
             )
+        self.require_files_secret()
         return self

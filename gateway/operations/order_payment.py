@@ -65,8 +65,8 @@ def receipt(message: payments_pb2.Receipt, *, currency: str) -> ApiObject:
         "id": message.id,
         "kind": message.kind,
         "total": money(message.total, currency=currency),
-        # The payments API has no receipt documents yet; the field stays empty until it does.
-        "downloadUrl": "",
+        # A signed link that works for a while; empty for the moment before the PDF is stored.
+        "downloadUrl": message.download_url,
         "createdAt": timestamp(message.created_at),
     }
 

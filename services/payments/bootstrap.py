@@ -8,17 +8,21 @@ from pathlib import Path
 import grpc
 
 from callsheet.payments.v1 import payments_pb2, payments_pb2_grpc
-from callsheet_kit.service import ServiceKit, ServiceParts
+from callsheet_kit.clock import OffsetClock
+from callsheet_kit.service import ServiceKit, ServiceParts, periodic
 from callsheet_kit.settings import load
 from services.payments.adapters.orders import GrpcOrders
 from services.payments.adapters.provider import OutsideTransactions, SimulatedStripe
+from services.payments.adapters.receipt_pdf import render_receipt
 from services.payments.adapters.repositories import SqlPaymentsUnitOfWork
 from services.payments.adapters.simulator_store import SqlSimulatorStore
+from services.payments.adapters.storage import FilesystemStore
 from services.payments.adapters.stripe_sdk import StripeProcessor, StripeWebhookVerifier, stripe_client
 from services.payments.adapters.tables import kit_tables
 from services.payments.config import PaymentsSettings
 from services.payments.usecases.card_processor import PaymentProvider
 from services.payments.usecases.ports import PaymentsDeps
+from services.payments.usecases.store_receipt_documents import store_receipt_documents
 
 NAME = "payments"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -55,6 +59,14 @@ def wire(kit: ServiceKit, settings: PaymentsSettings) -> Payments:
         orders=GrpcOrders(kit.peers),
         settings=settings,
         webhooks=StripeWebhookVerifier(settings.stripe_webhook_secret),
+        documents=FilesystemStore(
+            Path(settings.files_dir),
+            base_url=settings.files_base_url,
+            secret=settings.files_secret,
+            link_seconds=settings.download_link_seconds,
+            # Links follow the wall clock, not the dev clock: the gateway checks them against its own.
+            clock=OffsetClock(),
+        ),
     )
     return Payments(kit=kit, deps=deps)
 
@@ -63,7 +75,10 @@ def build_parts(kit: ServiceKit) -> ServiceParts:
     """The servicer of payments."""
     from services.payments.entrypoints.grpc_api import PaymentsServicer
 
-    servicer = PaymentsServicer(wire(kit, load(PaymentsSettings)))
+    payments = wire(kit, load(PaymentsSettings))
+    servicer = PaymentsServicer(payments)
+    documents = payments.deps.documents
+    assert documents is not None
 
     def register(server: grpc.aio.Server) -> None:
         payments_pb2_grpc.add_PaymentsServiceServicer_to_server(servicer, server)
@@ -71,4 +86,11 @@ def build_parts(kit: ServiceKit) -> ServiceParts:
     return ServiceParts(
         register=[register],
         service_names=[payments_pb2.DESCRIPTOR.services_by_name["PaymentsService"].full_name],
+        workers=[
+            periodic(
+                "receipt-documents",
+                lambda: store_receipt_documents(payments.deps.uow, documents, render_receipt),
+                interval=0.5,
+            )
+        ],
     )

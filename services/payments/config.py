@@ -37,6 +37,10 @@ class PaymentsSettings(ServiceSettings):
     stripe_api_key: str = Field("", alias="STRIPE_API_KEY")
     # Where Stripe's API is, for a server speaking it (localstripe in the tests); Stripe's own by default.
     stripe_api_base: str = Field("", alias="STRIPE_API_BASE")
+    # Where download links of receipts point: the gateway as clients reach it.
+    files_base_url: str = Field("http://127.0.0.1:8080", alias="CALLSHEET_FILES_BASE_URL")
+    # How long a download link works.
+    download_link_seconds: int = Field(900, alias="CALLSHEET_DOWNLOAD_LINK_SECONDS", gt=0, le=7 * 24 * 3600)
     # Signs and verifies Stripe's webhook deliveries; in dev and test the simulator signs with the dev one.
     stripe_webhook_secret: str = Field(DEV_WEBHOOK_SECRET, alias="STRIPE_WEBHOOK_SECRET")
 
@@ -46,4 +50,5 @@ class PaymentsSettings(ServiceSettings):
             raise ValueError("STRIPE_API_KEY is required outside dev and test (the simulator moves no real money)")
         if self.stripe_webhook_secret == DEV_WEBHOOK_SECRET and not self.is_dev:
             raise ValueError("STRIPE_WEBHOOK_SECRET is required outside dev and test (the endpoint's signing secret)")
+        self.require_files_secret()
         return self

@@ -128,7 +128,10 @@ def test_a_short_secret_is_refused_at_start_up_outside_dev_and_test(env: str) ->
     if env == "production":
         with pytest.raises(ValidationError, match="at least 32 bytes"):
             GatewaySettings(**values)
-        assert GatewaySettings(**{**values, "CALLSHEET_JWT_SECRET": "s" * 32}).jwt_secret == "s" * 32
+        with pytest.raises(ValidationError, match="CALLSHEET_FILES_SECRET"):
+            GatewaySettings(**{**values, "CALLSHEET_JWT_SECRET": "s" * 32})
+        production = {**values, "CALLSHEET_JWT_SECRET": "s" * 32, "CALLSHEET_FILES_SECRET": "f" * 32}
+        assert GatewaySettings(**production).jwt_secret == "s" * 32
     else:
         assert GatewaySettings(**values).jwt_secret == "dev-secret-change-me"
 

@@ -243,4 +243,5 @@ def test_payments_refuses_to_start_outside_dev_without_stripes_key_and_webhook_s
     with pytest.raises(ValueError, match="STRIPE_WEBHOOK_SECRET"):
         PaymentsSettings()  # type: ignore[call-arg]
     monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", "whsec_of_the_endpoint")
+    monkeypatch.setenv("CALLSHEET_FILES_SECRET", "a-secret-that-signs-download-links")
     assert PaymentsSettings().stripe_api_key == KEY  # type: ignore[call-arg]

@@ -31,7 +31,7 @@ from services.payments.adapters.tables import (
 from services.payments.adapters.wire import encode_event
 from services.payments.domain.ledger import Balance, Entry, EntryKind, Posting, Split, entry_for
 from services.payments.domain.payment import Payment, PaymentEvent, PaymentStatus, RefundStatus
-from services.payments.usecases.ports import PostedEntry, Receipt, Refund, StripeEvent
+from services.payments.usecases.ports import PostedEntry, Receipt, ReceiptToRender, Refund, StripeEvent
 
 
 class SqlPaymentsUnitOfWork(UnitOfWork):
@@ -258,6 +258,50 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
             )
         )
 
+    async def receipts_to_render(self, *, limit: int) -> Sequence[ReceiptToRender]:
+        """Receipts whose document is still to be made, oldest first."""
+        rows = await self.session.execute(
+            select(
+                receipt_table.c.receipt_id,
+                receipt_table.c.kind,
+                receipt_table.c.total_cents,
+                receipt_table.c.currency,
+                receipt_table.c.created_at,
+                payment_table.c.order_id,
+                payment_table.c.buyer_id,
+                payment_table.c.provider_id,
+                QuoteRow.role_code,
+                QuoteRow.subtotal_cents,
+                QuoteRow.platform_fee_cents,
+                QuoteRow.tax_cents,
+                QuoteRow.price_snapshot,
+            )
+            .select_from(receipt_table.join(payment_table).join(QuoteRow.__table__))
+            .where(receipt_table.c.document_key.is_(None))
+            .order_by(receipt_table.c.created_at)
+            .limit(limit)
+        )
+        return [
+            ReceiptToRender(
+                receipt=Receipt(row.receipt_id, row.kind, row.total_cents, row.currency, row.created_at),
+                order_id=row.order_id,
+                buyer_id=row.buyer_id,
+                provider_id=row.provider_id,
+                role_code=row.role_code,
+                subtotal_cents=row.subtotal_cents,
+                platform_fee_cents=row.platform_fee_cents,
+                tax_cents=row.tax_cents,
+                tax_jurisdiction=str((row.price_snapshot or {}).get("tax_jurisdiction", "")),
+            )
+            for row in rows
+        ]
+
+    async def receipt_rendered(self, receipt_id: str, document_key: str) -> None:
+        """Notes where a receipt's document is kept."""
+        await self.session.execute(
+            update(receipt_table).where(receipt_table.c.receipt_id == receipt_id).values(document_key=document_key)
+        )
+
     async def pending_refunds_cents(self, payment_id: str) -> int:
         """What refunds recorded but not yet confirmed by the provider will give back."""
         total = await self.session.execute(
@@ -297,6 +341,7 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
                 receipt_table.c.total_cents,
                 receipt_table.c.currency,
                 receipt_table.c.created_at,
+                receipt_table.c.document_key,
             )
             .where(receipt_table.c.payment_id == payment_id)
             .order_by(receipt_table.c.created_at, receipt_table.c.receipt_id)

@@ -146,6 +146,9 @@ receipt_table = Table(
     Column("total_cents", BigInteger, nullable=False),
     Column("currency", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Its PDF in the object store, once made (right after it is issued).
+    Column("document_key", Text),
+    Index("ix_receipt_without_document", "created_at", postgresql_where=text("document_key IS NULL")),
 )
 
 # The double-entry ledger (see ``services.payments.domain.ledger``); the database keeps every entry

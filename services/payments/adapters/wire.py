@@ -102,13 +102,14 @@ def encode_payment(payment: Payment) -> payments_pb2.Payment:
     )
 
 
-def encode_receipt(receipt: Receipt) -> payments_pb2.Receipt:
-    """A receipt as the API shows it."""
+def encode_receipt(receipt: Receipt, *, download_url: str = "") -> payments_pb2.Receipt:
+    """A receipt as the API shows it, with the link to its document when it has one."""
     return payments_pb2.Receipt(
         id=receipt.receipt_id,
         kind=receipt.kind,
         total=money(receipt.total_cents, receipt.currency),
         created_at=timestamp(receipt.created_at),
+        download_url=download_url,
     )
 
 

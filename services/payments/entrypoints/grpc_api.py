@@ -34,6 +34,7 @@ from services.payments.usecases.get_ledger import (
 from services.payments.usecases.get_payment_summary import GetPaymentSummary, get_payment_summary
 from services.payments.usecases.get_provider_account import GetProviderAccount, get_provider_account
 from services.payments.usecases.get_quote import GetQuote, get_quote
+from services.payments.usecases.ports import Receipt
 from services.payments.usecases.receive_stripe_event import ReceiveStripeEvent, receive_stripe_event
 from services.payments.usecases.refund_payment import RefundPayment, refund_payment
 from services.payments.usecases.settle_cancellation import SettleCancellation, settle_cancellation
@@ -52,6 +53,12 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServiceServicer):
 
     def __init__(self, payments: Payments) -> None:
         self._payments = payments
+
+    def _link(self, receipt: Receipt) -> str:
+        documents = self._payments.deps.documents
+        if receipt.document_key is None or documents is None:
+            return ""
+        return documents.download_url(receipt.document_key)
 
     async def CreateQuote(
         self, request: payments_pb2.CreateQuoteRequest, context: Context
@@ -151,7 +158,7 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServiceServicer):
             respond=lambda found: payments_pb2.GetPaymentSummaryResponse(
                 payment=encode_payment(found[0]),
                 pending_extras=money(0, found[0].currency),
-                receipts=[encode_receipt(receipt) for receipt in found[1]],
+                receipts=[encode_receipt(receipt, download_url=self._link(receipt)) for receipt in found[1]],
             ),
         )
 

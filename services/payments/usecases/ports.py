@@ -37,6 +37,34 @@ class Receipt:
     total_cents: int
     currency: str
     created_at: datetime
+    document_key: str | None = None
+
+
+@dataclass(frozen=True)
+class ReceiptToRender:
+    """A receipt whose document is still to be made, with what the document says."""
+
+    receipt: Receipt
+    order_id: str
+    buyer_id: str
+    provider_id: str
+    role_code: str
+    subtotal_cents: int
+    platform_fee_cents: int
+    tax_cents: int
+    tax_jurisdiction: str
+
+
+class ObjectStore(Protocol):
+    """Where documents are kept (the filesystem in dev, S3 in production), and how they are handed out."""
+
+    async def put(self, key: str, data: bytes, *, content_type: str) -> None:
+        """Stores ``data`` under ``key`` (the same bytes again change nothing)."""
+        ...
+
+    def download_url(self, key: str) -> str:
+        """A signed link to ``key`` that stops working after a while."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -105,6 +133,14 @@ class PaymentsUnitOfWork(Transaction, Protocol):
 
     async def add_refund(self, refund: Refund, *, now: datetime) -> None:
         """Records a refund about to be asked of the provider."""
+        ...
+
+    async def receipts_to_render(self, *, limit: int) -> Sequence[ReceiptToRender]:
+        """Receipts whose document is still to be made, oldest first."""
+        ...
+
+    async def receipt_rendered(self, receipt_id: str, document_key: str) -> None:
+        """Notes where a receipt's document is kept."""
         ...
 
     async def pending_refunds_cents(self, payment_id: str) -> int:
@@ -176,3 +212,4 @@ class PaymentsDeps:
     orders: OrdersPort
     settings: PaymentsSettings
     webhooks: WebhookVerifier | None = None
+    documents: ObjectStore | None = None

@@ -151,16 +151,18 @@ class Payment(_message.Message):
     def __init__(self, id: _Optional[str] = ..., order_id: _Optional[str] = ..., quote_id: _Optional[str] = ..., status: _Optional[_Union[PaymentStatus, str]] = ..., authorized: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., captured: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., refunded: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., buyer_id: _Optional[str] = ..., provider_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
 
 class Receipt(_message.Message):
-    __slots__ = ("id", "kind", "total", "created_at")
+    __slots__ = ("id", "kind", "total", "created_at", "download_url")
     ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     TOTAL_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    DOWNLOAD_URL_FIELD_NUMBER: _ClassVar[int]
     id: str
     kind: str
     total: _money_pb2.Money
     created_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., kind: _Optional[str] = ..., total: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    download_url: str
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[str] = ..., total: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., download_url: _Optional[str] = ...) -> None: ...
 
 class CreateQuoteRequest(_message.Message):
     __slots__ = ("request_id", "provider_id", "role_code", "start_utc", "end_utc", "timezone", "location_json")
