@@ -12,19 +12,33 @@ import asyncio
 import mimetypes
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 
 from callsheet_kit.errors import not_found, permission_denied
 from callsheet_kit.signed_urls import link_holds
-from gateway.rest.errors import error_response
+from gateway.rest.errors import ErrorEnvelope, error_response
 from gateway.settings import GatewaySettings
 
 router = APIRouter(tags=["files"])
 
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The document", "content": {"application/pdf": {}}},
+    400: {"model": ErrorEnvelope, "description": "INVALID_ARGUMENT: a malformed link"},
+    403: {"model": ErrorEnvelope, "description": "PERMISSION_DENIED: the link was altered or has expired"},
+    404: {"model": ErrorEnvelope, "description": "NOT_FOUND: no such document"},
+    "default": {"model": ErrorEnvelope, "description": "Any other failure, in the same envelope"},
+}
 
-@router.get("/files/{key:path}", summary="Download a stored document through a signed link", response_model=None)
+
+@router.get(
+    "/files/{key:path}",
+    summary="Download a stored document through a signed link",
+    response_model=None,
+    responses=RESPONSES,
+)
 async def download(
     request: Request,
     key: str,
