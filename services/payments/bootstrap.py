@@ -17,7 +17,7 @@ from services.payments.adapters.receipt_pdf import render_receipt
 from services.payments.adapters.repositories import SqlPaymentsUnitOfWork
 from services.payments.adapters.simulator_store import SqlSimulatorStore
 from services.payments.adapters.storage import FilesystemStore
-from services.payments.adapters.stripe_sdk import StripeProcessor, StripeWebhookVerifier, stripe_client
+from services.payments.adapters.stripe_webhooks import StripeWebhookVerifier
 from services.payments.adapters.tables import kit_tables
 from services.payments.config import PaymentsSettings
 from services.payments.usecases.card_processor import PaymentProvider
@@ -50,6 +50,9 @@ def wire(kit: ServiceKit, settings: PaymentsSettings) -> Payments:
 
     processor: PaymentProvider
     if settings.stripe_api_key:
+        # Imported only here: the SDK weighs about 30 MB that a process on the simulator need not carry.
+        from services.payments.adapters.stripe_sdk import StripeProcessor, stripe_client
+
         processor = StripeProcessor(stripe_client(settings.stripe_api_key, api_base=settings.stripe_api_base))
     else:
         processor = SimulatedStripe(SqlSimulatorStore(kit.db))

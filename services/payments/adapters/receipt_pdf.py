@@ -1,12 +1,17 @@
-"""Receipts as PDF documents (fpdf2): what was paid or given back, for which booking, to the cent."""
+"""Receipts as PDF documents (reportlab): what was paid or given back, for which booking, to the cent."""
 
 from __future__ import annotations
 
-from fpdf import FPDF
+import io
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
 
 from services.payments.usecases.ports import ReceiptToRender
 
 TITLES = {"booking": "Receipt", "refund": "Refund receipt"}
+LEFT, RIGHT, TOP = 56.0, A4[0] - 56.0, A4[1] - 72.0
+LINE = 18.0
 
 
 def _amount(cents: int, currency: str) -> str:
@@ -17,14 +22,15 @@ def _amount(cents: int, currency: str) -> str:
 def render_receipt(found: ReceiptToRender) -> bytes:
     """The receipt's PDF: who, what booking, the amounts, when."""
     receipt = found.receipt
-    pdf = FPDF(format="A4")
-    pdf.set_title(f"Callsheet {TITLES.get(receipt.kind, 'Receipt').lower()} {receipt.receipt_id}")
-    pdf.set_creator("Callsheet")
-    pdf.set_creation_date(receipt.created_at)
-    pdf.add_page()
-    pdf.set_font("helvetica", "B", 18)
-    pdf.cell(0, 12, f"Callsheet - {TITLES.get(receipt.kind, 'Receipt')}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("helvetica", "", 11)
+    title = TITLES.get(receipt.kind, "Receipt")
+    out = io.BytesIO()
+    pdf = Canvas(out, pagesize=A4, invariant=True)
+    pdf.setTitle(f"Callsheet {title.lower()} {receipt.receipt_id}")
+    pdf.setAuthor("Callsheet")
+    pdf.setFont("Helvetica-Bold", 18)
+    pdf.drawString(LEFT, TOP, f"Callsheet - {title}")
+    y = TOP - 2 * LINE
+    pdf.setFont("Helvetica", 11)
     for label, value in (
         ("Receipt", receipt.receipt_id),
         ("Issued", receipt.created_at.strftime("%Y-%m-%d %H:%M UTC")),
@@ -32,22 +38,22 @@ def render_receipt(found: ReceiptToRender) -> bytes:
         ("Booked", f"{found.role_code} ({found.provider_id})"),
         ("Billed to", found.buyer_id),
     ):
-        pdf.cell(40, 8, label)
-        pdf.cell(0, 8, value, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    lines: list[tuple[str, int]] = []
+        pdf.drawString(LEFT, y, label)
+        pdf.drawString(LEFT + 110, y, value)
+        y -= LINE
+    y -= LINE / 2
     if receipt.kind == "booking":
-        lines = [
+        for label, cents in (
             ("Booking", found.subtotal_cents),
             ("Platform fee", found.platform_fee_cents),
             (f"Tax ({found.tax_jurisdiction or 'none'})", found.tax_cents),
-        ]
-    total_label = "Refunded" if receipt.kind == "refund" else "Total paid"
-    pdf.set_font("helvetica", "", 11)
-    for label, cents in lines:
-        pdf.cell(120, 8, label)
-        pdf.cell(0, 8, _amount(cents, receipt.currency), align="R", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("helvetica", "B", 12)
-    pdf.cell(120, 10, total_label)
-    pdf.cell(0, 10, _amount(receipt.total_cents, receipt.currency), align="R", new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+        ):
+            pdf.drawString(LEFT, y, label)
+            pdf.drawRightString(RIGHT, y, _amount(cents, receipt.currency))
+            y -= LINE
+    pdf.setFont("Helvetica-Bold", 12)
+    pdf.drawString(LEFT, y, "Refunded" if receipt.kind == "refund" else "Total paid")
+    pdf.drawRightString(RIGHT, y, _amount(receipt.total_cents, receipt.currency))
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()

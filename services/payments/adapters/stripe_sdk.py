@@ -11,14 +11,11 @@ used where no key is configured, in dev and test only.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import stripe
 
-from callsheet_kit.errors import invalid_field
 from services.payments.usecases.card_processor import CardDeclined, IntentResult, RefundResult, UnknownPaymentMethod
-from services.payments.usecases.ports import StripeEvent
 
 # Stripe retries a call that failed on the network this many times (idempotency keys make it safe).
 NETWORK_RETRIES = 2
@@ -160,31 +157,3 @@ def _last_error_code(intent: stripe.PaymentIntent) -> str:
 def _quoted(value: str) -> str:
     # Stripe's search query language quotes with single quotes and escapes them with a backslash.
     return value.replace("\\", "\\\\").replace("'", "\\'")
-
-
-class StripeWebhookVerifier:
-    """Verifies webhook deliveries with the SDK (``Stripe-Signature``: HMAC-SHA256 over the body,
-    within Stripe's five-minute tolerance)."""
-
-    def __init__(self, secret: str) -> None:
-        self._secret = secret
-
-    def verify(self, payload: bytes, signature: str) -> StripeEvent:
-        """The event delivered; INVALID_ARGUMENT on ``signature`` when it is missing, malformed or wrong."""
-        try:
-            event = stripe.Webhook.construct_event(payload, signature, self._secret)
-        except stripe.SignatureVerificationError as error:
-            raise invalid_field("signature", f"the Stripe-Signature does not hold: {error}") from None
-        except ValueError:
-            raise invalid_field("payload", "the body is not a Stripe event") from None
-        fields = event.to_dict()
-        data = fields.get("data")
-        found = data.get("object") if isinstance(data, dict) else None
-        return StripeEvent(
-            event_id=str(fields.get("id", "")),
-            type=str(fields.get("type", "")),
-            created=datetime.fromtimestamp(int(fields.get("created", 0)), UTC),
-            livemode=bool(fields.get("livemode", False)),
-            object=found if isinstance(found, dict) else {},
-            payload=fields,
-        )
