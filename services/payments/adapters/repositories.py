@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, case, func, select, update
+from sqlalchemy import ColumnElement, Row, and_, case, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from callsheet_kit.domain import Aggregate, DomainEvent
@@ -116,41 +116,33 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
 
     async def account_balances(self, account: str) -> dict[str, Balance]:
         """One account's balance per currency over every entry: posted, and held by pending entries not yet resolved."""
-        entries, postings = ledger_entry_table, ledger_posting_table
-        resolver = ledger_entry_table.alias("resolver")
-        open_pending = and_(entries.c.pending, resolver.c.entry_id.is_(None))
-        rows = await self.session.execute(
-            select(
-                entries.c.currency,
-                func.sum(case((entries.c.pending, 0), else_=postings.c.amount_cents)),
-                func.sum(case((open_pending, postings.c.amount_cents), else_=0)),
-            )
-            .select_from(postings.join(entries).outerjoin(resolver, resolver.c.resolves == entries.c.key))
-            .where(postings.c.account == account)
-            .group_by(entries.c.currency)
-            .order_by(entries.c.currency)
-        )
-        return {str(currency): Balance(int(posted), int(pending)) for currency, posted, pending in rows}
+        by = ledger_entry_table.c.currency
+        return await self._balances(by, ledger_posting_table.c.account == account)
 
     async def order_balances(self, order_id: str) -> dict[str, Balance]:
         """The balance of every account an order's entries touch: posted, and still pending.
 
         A pending entry counts as pending until an entry resolves it (posts or voids it).
         """
+        return await self._balances(ledger_posting_table.c.account, ledger_entry_table.c.order_id == order_id)
+
+    async def _balances(self, by: ColumnElement[str], where: ColumnElement[bool]) -> dict[str, Balance]:
+        """Posted and open-pending sums of the postings that ``where`` selects, grouped ``by`` a column."""
         entries, postings = ledger_entry_table, ledger_posting_table
         resolver = ledger_entry_table.alias("resolver")
         open_pending = and_(entries.c.pending, resolver.c.entry_id.is_(None))
         rows = await self.session.execute(
             select(
-                postings.c.account,
+                by,
                 func.sum(case((entries.c.pending, 0), else_=postings.c.amount_cents)),
                 func.sum(case((open_pending, postings.c.amount_cents), else_=0)),
             )
             .select_from(postings.join(entries).outerjoin(resolver, resolver.c.resolves == entries.c.key))
-            .where(entries.c.order_id == order_id)
-            .group_by(postings.c.account)
+            .where(where)
+            .group_by(by)
+            .order_by(by)
         )
-        return {str(account): Balance(int(posted), int(pending)) for account, posted, pending in rows}
+        return {str(group): Balance(int(posted), int(pending)) for group, posted, pending in rows}
 
     async def payment_of(self, order_id: str, *, lock: bool = False) -> Payment | None:
         """The order's payment (``FOR UPDATE`` when locking)."""
