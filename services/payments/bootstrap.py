@@ -16,12 +16,12 @@ from services.payments.adapters.provider import OutsideTransactions, SimulatedSt
 from services.payments.adapters.receipt_pdf import render_receipt
 from services.payments.adapters.repositories import SqlPaymentsUnitOfWork
 from services.payments.adapters.simulator_store import SqlSimulatorStore
-from services.payments.adapters.storage import FilesystemStore
+from services.payments.adapters.storage import FilesystemStore, S3Store
 from services.payments.adapters.stripe_webhooks import StripeWebhookVerifier
 from services.payments.adapters.tables import kit_tables
 from services.payments.config import PaymentsSettings
 from services.payments.usecases.card_processor import PaymentProvider
-from services.payments.usecases.ports import PaymentsDeps
+from services.payments.usecases.ports import ObjectStore, PaymentsDeps
 from services.payments.usecases.store_receipt_documents import store_receipt_documents
 
 NAME = "payments"
@@ -62,16 +62,28 @@ def wire(kit: ServiceKit, settings: PaymentsSettings) -> Payments:
         orders=GrpcOrders(kit.peers),
         settings=settings,
         webhooks=StripeWebhookVerifier(settings.stripe_webhook_secret),
-        documents=FilesystemStore(
-            Path(settings.files_dir),
-            base_url=settings.files_base_url,
-            secret=settings.files_secret,
-            link_seconds=settings.download_link_seconds,
-            # Links follow the wall clock, not the dev clock: the gateway checks them against its own.
-            clock=OffsetClock(),
-        ),
+        documents=document_store(settings),
     )
     return Payments(kit=kit, deps=deps)
+
+
+def document_store(settings: PaymentsSettings) -> ObjectStore:
+    """S3 when a bucket is configured, else the folder the gateway serves signed links from."""
+    if settings.files_bucket:
+        return S3Store.connect(
+            bucket=settings.files_bucket,
+            link_seconds=settings.download_link_seconds,
+            endpoint_url=settings.s3_endpoint_url,
+            region=settings.s3_region,
+        )
+    return FilesystemStore(
+        Path(settings.files_dir),
+        base_url=settings.files_base_url,
+        secret=settings.files_secret,
+        link_seconds=settings.download_link_seconds,
+        # Links follow the wall clock, not the dev clock: the gateway checks them against its own.
+        clock=OffsetClock(),
+    )
 
 
 def build_parts(kit: ServiceKit) -> ServiceParts:

@@ -39,6 +39,11 @@ class PaymentsSettings(ServiceSettings):
     stripe_api_base: str = Field("", alias="STRIPE_API_BASE")
     # Where download links of receipts point: the gateway as clients reach it.
     files_base_url: str = Field("http://127.0.0.1:8080", alias="CALLSHEET_FILES_BASE_URL")
+    # Receipts' documents in this S3 bucket when set (else in CALLSHEET_FILES_DIR); an S3-compatible
+    # server's endpoint and the region, if not AWS's defaults.
+    files_bucket: str = Field("", alias="CALLSHEET_FILES_BUCKET")
+    s3_endpoint_url: str = Field("", alias="CALLSHEET_S3_ENDPOINT_URL")
+    s3_region: str = Field("", alias="CALLSHEET_S3_REGION")
     # How long a download link works.
     download_link_seconds: int = Field(900, alias="CALLSHEET_DOWNLOAD_LINK_SECONDS", gt=0, le=7 * 24 * 3600)
     # Signs and verifies Stripe's webhook deliveries; in dev and test the simulator signs with the dev one.
@@ -50,5 +55,6 @@ class PaymentsSettings(ServiceSettings):
             raise ValueError("STRIPE_API_KEY is required outside dev and test (the simulator moves no real money)")
         if self.stripe_webhook_secret == DEV_WEBHOOK_SECRET and not self.is_dev:
             raise ValueError("STRIPE_WEBHOOK_SECRET is required outside dev and test (the endpoint's signing secret)")
-        self.require_files_secret()
+        if not self.files_bucket:
+            self.require_files_secret()
         return self

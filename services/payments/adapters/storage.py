@@ -1,5 +1,6 @@
-"""The object store on a filesystem (dev, tests, one machine): files under a folder, served by the
-gateway at ``/files/<key>`` through links signed with the secret they share (``callsheet_kit.signed_urls``)."""
+"""The object store of documents: S3 in production, or a folder (dev, tests, one machine) whose files
+the gateway serves at ``/files/<key>`` through links signed with the secret they share
+(``callsheet_kit.signed_urls``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from callsheet_kit.clock import Clock
 from callsheet_kit.signed_urls import signed_url
@@ -36,3 +38,47 @@ class FilesystemStore:
     def download_url(self, key: str) -> str:
         """A link to ``key`` through the gateway, working for the configured lifetime."""
         return signed_url(self._base_url, key, expires_at=self._clock.now() + self._lifetime, secret=self._secret)
+
+
+class S3Store:
+    """``ObjectStore`` in an S3 bucket (boto3): documents kept private, handed out by presigned URLs.
+
+    Every call is boto3's own, run in a worker thread (boto3 blocks); S3 serves the presigned link
+    itself, so the gateway never touches a document. Credentials come the usual AWS ways (an
+    instance or pod role, or the environment); ``endpoint_url`` names an S3-compatible server
+    (moto in the tests, MinIO on premises).
+    """
+
+    def __init__(self, client: Any, *, bucket: str, link_seconds: int) -> None:
+        self._client = client
+        self._bucket = bucket
+        self._link_seconds = link_seconds
+
+    @classmethod
+    def connect(cls, *, bucket: str, link_seconds: int, endpoint_url: str = "", region: str = "") -> S3Store:
+        """A store over a new boto3 client (boto3 is imported here, only where S3 is configured)."""
+        import boto3
+        from botocore.config import Config
+
+        # Signature version 4, which every S3 region accepts (version 2 links are refused by the newer ones).
+        config = Config(signature_version="s3v4")
+        client = boto3.client("s3", endpoint_url=endpoint_url or None, region_name=region or None, config=config)
+        return cls(client, bucket=bucket, link_seconds=link_seconds)
+
+    async def put(self, key: str, data: bytes, *, content_type: str) -> None:
+        """Stores ``data`` under ``key``, encrypted at rest by S3."""
+        await asyncio.to_thread(
+            self._client.put_object,
+            Bucket=self._bucket,
+            Key=key,
+            Body=data,
+            ContentType=content_type,
+            ServerSideEncryption="AES256",
+        )
+
+    def download_url(self, key: str) -> str:
+        """A presigned GET of ``key`` that S3 honours for the configured lifetime."""
+        url: str = self._client.generate_presigned_url(
+            "get_object", Params={"Bucket": self._bucket, "Key": key}, ExpiresIn=self._link_seconds
+        )
+        return url
