@@ -26,7 +26,8 @@ from services.orders.domain.lifecycle import OrderState
 from services.orders.domain.order import Order, OrderEvent, TimelineEntry
 from services.orders.usecases.ports import TimelineRecord
 from services.payments.adapters.tables import QuoteRow, RateCard
-from services.payments.domain.payment import Payment, PaymentStatus, RefundStatus
+from services.payments.domain.ledger import Entry, Split, balances, entry_for
+from services.payments.domain.payment import Payment, PaymentEvent, PaymentStatus, RefundStatus
 from services.payments.usecases.ports import Receipt, Refund
 
 NOW = datetime(2030, 3, 1, 12, 0, tzinfo=UTC)
@@ -166,6 +167,7 @@ class World:
     quotes: dict[str, QuoteRow] = field(default_factory=dict)
     rates: dict[tuple[str, str], RateCard] = field(default_factory=dict)
     refunds: dict[str, Refund] = field(default_factory=dict)
+    ledger: list[Entry] = field(default_factory=list)
     receipts: list[tuple[str, Receipt]] = field(default_factory=list)
 
     def advance(self, **delta: float) -> None:
@@ -265,7 +267,22 @@ class MemoryOrdersUnitOfWork(MemoryUnitOfWork):
 
 
 class MemoryPaymentsUnitOfWork(MemoryUnitOfWork):
-    """The payments unit of work in memory."""
+    """The payments unit of work in memory; every money movement posts its ledger entry on commit, as in SQL."""
+
+    def on_event(self, aggregate: Aggregate, event: DomainEvent) -> None:
+        if not isinstance(aggregate, Payment) or not isinstance(event, PaymentEvent):
+            return
+        quote = self.world.quotes[aggregate.quote_id]
+        price = Split(quote.subtotal_cents, quote.platform_fee_cents, quote.tax_cents)
+        of_order = [entry for entry in self.world.ledger if entry.order_id == aggregate.order_id]
+        entry = entry_for(aggregate, event, price=price, balances=balances(of_order))
+        if any(posted.key == entry.key for posted in self.world.ledger):
+            return  # posted once per key, as the unique index has it
+        if entry.resolves is not None:
+            # The database allows one resolution of a pending entry, and only of a pending one.
+            assert any(p.key == entry.resolves and p.pending for p in self.world.ledger), entry
+            assert not any(p.resolves == entry.resolves for p in self.world.ledger), entry
+        self.world.ledger.append(entry)
 
     async def payment_of(self, order_id: str, *, lock: bool = False) -> Payment | None:
         payment = self.world.payments.get(order_id)

@@ -20,6 +20,14 @@ from callsheet_kit.identity import Caller
 from services.payments.adapters.provider import OutsideTransactions, SimulatedStripe
 from services.payments.adapters.tables import QuoteRow
 from services.payments.config import PaymentsSettings
+from services.payments.domain.ledger import (
+    PLATFORM_CASH,
+    PLATFORM_FEE_REVENUE,
+    TAX_PAYABLE,
+    Balance,
+    balances,
+    provider_payable,
+)
 from services.payments.domain.payment import (
     Payment,
     PaymentAuthorized,
@@ -278,5 +286,14 @@ def test_any_sequence_of_money_operations_keeps_the_payment_within_its_bounds(
         succeeded = [r.amount_cents for r in world.refunds.values() if r.status is RefundStatus.SUCCEEDED]
         assert sum(succeeded) == payment.refunded_cents
         assert len(world.refunds) <= 1  # an order's cancellation is refunded once, whatever is repeated
+        # The ledger says the same, balanced entry by entry.
+        assert all(sum(p.amount_cents for p in entry.postings) == 0 for entry in world.ledger)
+        book = balances(world.ledger)
+        cash = book.get(PLATFORM_CASH, Balance())
+        assert cash.posted_cents == payment.captured_cents - payment.refunded_cents
+        held = payment.authorized_cents if payment.status is PaymentStatus.AUTHORIZED else 0
+        assert cash.pending_cents == held
+        for account in (provider_payable(payment.provider_id), PLATFORM_FEE_REVENUE, TAX_PAYABLE):
+            assert book.get(account, Balance()).posted_cents <= 0  # never gave back more than it got
 
     asyncio.run(run())
