@@ -33,6 +33,15 @@ from services.payments.domain.ledger import Balance, Entry, EntryKind, Posting, 
 from services.payments.domain.payment import Payment, PaymentEvent, PaymentStatus, RefundStatus
 from services.payments.usecases.ports import PostedEntry, Receipt, ReceiptToRender, Refund, StripeEvent
 
+# A receipt as ``Receipt`` reads it, less where its document is.
+_RECEIPT_COLUMNS = (
+    receipt_table.c.receipt_id,
+    receipt_table.c.kind,
+    receipt_table.c.total_cents,
+    receipt_table.c.currency,
+    receipt_table.c.created_at,
+)
+
 
 class SqlPaymentsUnitOfWork(UnitOfWork):
     """One transaction of payments; every payment loaded or added is tracked for its events."""
@@ -254,11 +263,7 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
         """Receipts whose document is still to be made, oldest first."""
         rows = await self.session.execute(
             select(
-                receipt_table.c.receipt_id,
-                receipt_table.c.kind,
-                receipt_table.c.total_cents,
-                receipt_table.c.currency,
-                receipt_table.c.created_at,
+                *_RECEIPT_COLUMNS,
                 payment_table.c.order_id,
                 payment_table.c.buyer_id,
                 payment_table.c.provider_id,
@@ -328,11 +333,7 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
         """A payment's receipts, oldest first."""
         rows = await self.session.execute(
             select(
-                receipt_table.c.receipt_id,
-                receipt_table.c.kind,
-                receipt_table.c.total_cents,
-                receipt_table.c.currency,
-                receipt_table.c.created_at,
+                *_RECEIPT_COLUMNS,
                 receipt_table.c.document_key,
             )
             .where(receipt_table.c.payment_id == payment_id)
