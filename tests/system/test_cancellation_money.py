@@ -2,8 +2,8 @@
 
 The standard policy gives a buyer back everything 72 hours or more ahead, half from 24 hours, and
 nothing later; a provider's cancellation gives back everything. Bookings of ``u_provider_2`` (a
-model at 200.00 an hour, in New York: 400.00 + 40.00 fee + 39.07 tax = 479.07), which no other
-test books, so their slots are always free.
+model at 200.00 an hour, in New York: 400.00 + 40.00 fee + 39.07 tax = 479.07) within the next
+days, where no other test books, so their slots are free.
 """
 
 from __future__ import annotations
