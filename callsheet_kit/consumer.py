@@ -41,6 +41,9 @@ from callsheet_kit.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
+# A deferred event redelivered this many times is worth a warning (about 10 s of waiting by then).
+LONG_WAIT_ATTEMPTS = 10
+
 # A handler gets the unit of work it runs in, the typed event, and its envelope (actor, time, subject).
 Handler = Callable[[Any, Any, EventEnvelope], Awaitable[None]]
 
@@ -143,7 +146,10 @@ class EventConsumer:
             try:
                 await self.apply(envelope)
             except RetryLater as wait:
-                log.info("consumer %s defers %s (attempt %d): %s", self.durable, envelope.event_id, attempt, wait)
+                # Expected while a flow is under way (an event before its subject exists): a line only
+                # once an event has waited through many redeliveries.
+                level = logging.WARNING if attempt >= LONG_WAIT_ATTEMPTS else logging.DEBUG
+                log.log(level, "consumer %s defers %s (attempt %d): %s", self.durable, envelope.event_id, attempt, wait)
                 await message.nak(delay=min(0.05 * 2 ** min(attempt, 7), 5.0))
                 return
             except Exception:
