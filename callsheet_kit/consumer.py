@@ -41,7 +41,7 @@ from callsheet_kit.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-# A deferred event redelivered this many times is worth a warning (about 10 s of waiting by then).
+# A deferred event redelivered this many times is worth a warning (some twenty seconds of waiting by then).
 LONG_WAIT_ATTEMPTS = 10
 
 # A handler gets the unit of work it runs in, the typed event, and its envelope (actor, time, subject).
