@@ -245,3 +245,35 @@ def test_payments_refuses_to_start_outside_dev_without_stripes_key_and_webhook_s
     monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", "whsec_of_the_endpoint")
     monkeypatch.setenv("CALLSHEET_FILES_SECRET", "a-secret-that-signs-download-links")
     assert PaymentsSettings().stripe_api_key == KEY  # type: ignore[call-arg]
+
+
+@pytest.mark.asyncio
+async def test_a_transfer_and_its_reversal_are_sent_as_stripe_connect_expects() -> None:
+    transfer = {"id": "tr_recorded", "object": "transfer", "amount": 40_000, "amount_reversed": 0, "currency": "usd"}
+    reversed_one = {**transfer, "amount_reversed": 10_000}
+    reversal = {"id": "trr_recorded", "object": "transfer_reversal", "amount": 10_000, "transfer": "tr_recorded"}
+    processor, http = recorded_processor([(200, transfer), (200, reversal), (200, reversed_one)])
+    made = await processor.transfer(
+        amount_cents=40_000,
+        currency="USD",
+        destination="acct_provider",
+        transfer_group="ord_1",
+        idempotency_key="payout:ord_1",
+    )
+    assert (made.transfer_id, made.amount_cents, made.reversed_cents) == ("tr_recorded", 40_000, 0)
+    back = await processor.reverse_transfer(transfer_id="tr_recorded", amount_cents=10_000, idempotency_key="rev:1")
+    assert back.reversed_cents == 10_000
+    sent, reversed_request, read = http.requests
+    assert (sent["method"], sent["path"], sent["idempotency_key"]) == ("POST", "/v1/transfers", "payout:ord_1")
+    assert sent["form"] == {
+        "amount": "40000",
+        "currency": "usd",
+        "destination": "acct_provider",
+        "transfer_group": "ord_1",
+    }
+    assert (reversed_request["path"], reversed_request["form"], reversed_request["idempotency_key"]) == (
+        "/v1/transfers/tr_recorded/reversals",
+        {"amount": "10000"},
+        "rev:1",
+    )
+    assert (read["method"], read["path"]) == ("GET", "/v1/transfers/tr_recorded")

@@ -24,6 +24,7 @@ from services.payments.usecases.card_processor import (
     IntentResult,
     PaymentProvider,
     RefundResult,
+    TransferResult,
     UnknownPaymentMethod,
 )
 
@@ -56,6 +57,21 @@ class SimulatedIntent:
         return IntentResult(self.intent_id, self.status, capturable, self.received_cents)
 
 
+@dataclass
+class SimulatedTransfer:
+    """A Connect transfer as the simulator keeps it."""
+
+    transfer_id: str
+    destination: str
+    transfer_group: str
+    amount_cents: int
+    reversed_cents: int = 0
+
+    def result(self) -> TransferResult:
+        """The transfer as Stripe reports it."""
+        return TransferResult(self.transfer_id, self.amount_cents, self.reversed_cents)
+
+
 class SimulatorState(Protocol):
     """What the simulator reads and writes inside one of its transactions."""
 
@@ -79,6 +95,14 @@ class SimulatorState(Protocol):
         """The reply stored for an idempotency key."""
         ...
 
+    async def transfer(self, transfer_id: str) -> SimulatedTransfer | None:
+        """A Connect transfer, locked until the transaction ends."""
+        ...
+
+    async def save_transfer(self, transfer: SimulatedTransfer) -> None:
+        """Keeps a transfer (new or changed)."""
+        ...
+
     async def save_reply(self, key: str, reply: dict[str, Any]) -> None:
         """Stores the reply to an idempotency key."""
         ...
@@ -98,19 +122,28 @@ class MemorySimulatorStore:
     def __init__(self) -> None:
         self._intents: dict[str, SimulatedIntent] = {}
         self._replies: dict[str, dict[str, Any]] = {}
+        self._transfers: dict[str, SimulatedTransfer] = {}
         self._lock = asyncio.Lock()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SimulatorState]:
         """One call at a time, as a database lock would have it."""
         async with self._lock:
-            yield _MemoryState(self._intents, self._replies)
+            yield _MemoryState(self._intents, self._replies, self._transfers)
 
 
 @dataclass
 class _MemoryState:
     intents: dict[str, SimulatedIntent]
     replies: dict[str, dict[str, Any]]
+    transfers: dict[str, SimulatedTransfer]
+
+    async def transfer(self, transfer_id: str) -> SimulatedTransfer | None:
+        found = self.transfers.get(transfer_id)
+        return replace(found) if found is not None else None
+
+    async def save_transfer(self, transfer: SimulatedTransfer) -> None:
+        self.transfers[transfer.transfer_id] = replace(transfer)
 
     async def intent(self, intent_id: str) -> SimulatedIntent | None:
         found = self.intents.get(intent_id)
@@ -209,6 +242,35 @@ class SimulatedStripe:
             intent = await state.intent_of_order(order_id)
             return intent.result() if intent is not None else None
 
+    async def transfer(
+        self, *, amount_cents: int, currency: str, destination: str, transfer_group: str, idempotency_key: str
+    ) -> TransferResult:
+        """A transfer to a connected account (``acct_…``); the same key returns the same transfer."""
+        if not destination.startswith("acct_") or amount_cents <= 0:
+            raise ValueError("a transfer needs a connected account and a positive amount")
+        transfer_id = self._id("tr", idempotency_key)
+        async with self._store.transaction() as state:
+            made = await state.transfer(transfer_id)
+            if made is None:
+                made = SimulatedTransfer(transfer_id, destination, transfer_group, amount_cents)
+                await state.save_transfer(made)
+            return made.result()
+
+    async def reverse_transfer(self, *, transfer_id: str, amount_cents: int, idempotency_key: str) -> TransferResult:
+        """Takes back part of a transfer, once per key, never more than is left of it."""
+        key = f"reversal:{idempotency_key}"
+        async with self._store.transaction() as state:
+            transfer = await state.transfer(transfer_id)
+            if transfer is None:
+                raise NoSuchIntent(f"No such transfer: '{transfer_id}'")
+            if await state.reply(key) is None:
+                if transfer.reversed_cents + amount_cents > transfer.amount_cents:
+                    raise ValueError("the reversal exceeds what is left of the transfer")
+                transfer.reversed_cents += amount_cents
+                await state.save_transfer(transfer)
+                await state.save_reply(key, {"transfer": transfer_id, "amount": amount_cents})
+            return transfer.result()
+
 
 async def _existing(state: SimulatorState, intent_id: str) -> SimulatedIntent:
     intent = await state.intent(intent_id)
@@ -269,3 +331,23 @@ class OutsideTransactions:
         """See ``PaymentProvider.find_intent``."""
         require_no_transaction("a payment-provider call")
         return await self._provider.find_intent(order_id=order_id)
+
+    async def transfer(
+        self, *, amount_cents: int, currency: str, destination: str, transfer_group: str, idempotency_key: str
+    ) -> TransferResult:
+        """See ``PaymentProvider.transfer``."""
+        require_no_transaction("a payment-provider call")
+        return await self._provider.transfer(
+            amount_cents=amount_cents,
+            currency=currency,
+            destination=destination,
+            transfer_group=transfer_group,
+            idempotency_key=idempotency_key,
+        )
+
+    async def reverse_transfer(self, *, transfer_id: str, amount_cents: int, idempotency_key: str) -> TransferResult:
+        """See ``PaymentProvider.reverse_transfer``."""
+        require_no_transaction("a payment-provider call")
+        return await self._provider.reverse_transfer(
+            transfer_id=transfer_id, amount_cents=amount_cents, idempotency_key=idempotency_key
+        )

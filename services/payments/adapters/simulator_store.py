@@ -17,10 +17,14 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callsheet_kit.db import Database
-from services.payments.adapters.provider import SimulatedIntent, SimulatorState
-from services.payments.adapters.tables import stripe_sim_intent_table, stripe_sim_reply_table
+from services.payments.adapters.provider import SimulatedIntent, SimulatedTransfer, SimulatorState
+from services.payments.adapters.tables import (
+    stripe_sim_intent_table,
+    stripe_sim_reply_table,
+    stripe_sim_transfer_table,
+)
 
-_intents, _replies = stripe_sim_intent_table, stripe_sim_reply_table
+_intents, _replies, _transfers = stripe_sim_intent_table, stripe_sim_reply_table, stripe_sim_transfer_table
 
 
 class SqlSimulatorStore:
@@ -69,6 +73,30 @@ class _SqlState:
 
     async def save_reply(self, key: str, reply: dict[str, Any]) -> None:
         await self.session.execute(insert(_replies).values(key=key, reply=reply).on_conflict_do_nothing())
+
+    async def transfer(self, transfer_id: str) -> SimulatedTransfer | None:
+        row = (
+            await self.session.execute(
+                select(_transfers).where(_transfers.c.transfer_id == transfer_id).with_for_update()
+            )
+        ).first()
+        return SimulatedTransfer(**row._mapping) if row is not None else None
+
+    async def save_transfer(self, transfer: SimulatedTransfer) -> None:
+        columns = {
+            "transfer_id": transfer.transfer_id,
+            "destination": transfer.destination,
+            "transfer_group": transfer.transfer_group,
+            "amount_cents": transfer.amount_cents,
+            "reversed_cents": transfer.reversed_cents,
+        }
+        await self.session.execute(
+            insert(_transfers)
+            .values(**columns)
+            .on_conflict_do_update(
+                index_elements=[_transfers.c.transfer_id], set_={"reversed_cents": transfer.reversed_cents}
+            )
+        )
 
 
 def _columns(intent: SimulatedIntent) -> dict[str, Any]:

@@ -15,7 +15,13 @@ from typing import Any
 
 import stripe
 
-from services.payments.usecases.card_processor import CardDeclined, IntentResult, RefundResult, UnknownPaymentMethod
+from services.payments.usecases.card_processor import (
+    CardDeclined,
+    IntentResult,
+    RefundResult,
+    TransferResult,
+    UnknownPaymentMethod,
+)
 
 # Stripe retries a call that failed on the network this many times (idempotency keys make it safe).
 NETWORK_RETRIES = 2
@@ -124,6 +130,35 @@ class StripeProcessor:
             {"query": f"metadata['order_id']:'{_quoted(order_id)}'", "limit": 1}
         )
         return _intent(found.data[0]) if found.data else None
+
+    async def transfer(
+        self, *, amount_cents: int, currency: str, destination: str, transfer_group: str, idempotency_key: str
+    ) -> TransferResult:
+        """A Connect transfer of the platform's balance to the provider's account, in the order's group."""
+        made = await self._client.v1.transfers.create_async(
+            {
+                "amount": amount_cents,
+                "currency": currency.lower(),
+                "destination": destination,
+                "transfer_group": transfer_group,
+            },
+            {"idempotency_key": idempotency_key},
+        )
+        return _transfer(made)
+
+    async def reverse_transfer(self, *, transfer_id: str, amount_cents: int, idempotency_key: str) -> TransferResult:
+        """Takes part of a transfer back from the provider's account to the platform's."""
+        await self._client.v1.transfers.reversals.create_async(
+            transfer_id, {"amount": amount_cents}, {"idempotency_key": idempotency_key}
+        )
+        return _transfer(await self._client.v1.transfers.retrieve_async(transfer_id))
+
+
+def _transfer(transfer: stripe.Transfer) -> TransferResult:
+    fields = transfer.to_dict()
+    return TransferResult(
+        str(fields.get("id", "")), int(fields.get("amount") or 0), int(fields.get("amount_reversed") or 0)
+    )
 
 
 def _intent(intent: stripe.PaymentIntent) -> IntentResult:

@@ -186,6 +186,15 @@ stripe_sim_intent_table = Table(
     Column("received_cents", BigInteger, nullable=False),
     Column("refunded_cents", BigInteger, nullable=False),
 )
+stripe_sim_transfer_table = Table(
+    "stripe_sim_transfer",
+    metadata,
+    Column("transfer_id", Text, primary_key=True),
+    Column("destination", Text, nullable=False),
+    Column("transfer_group", Text, nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("reversed_cents", BigInteger, nullable=False),
+)
 stripe_sim_reply_table = Table(
     "stripe_sim_reply",
     metadata,

@@ -40,6 +40,15 @@ class RefundResult:
     amount_cents: int
 
 
+@dataclass(frozen=True)
+class TransferResult:
+    """A Connect transfer to a provider's account as the processor reports it."""
+
+    transfer_id: str
+    amount_cents: int
+    reversed_cents: int
+
+
 class PaymentProvider(Protocol):
     """What payments needs of a card processor."""
 
@@ -69,4 +78,14 @@ class PaymentProvider(Protocol):
 
     async def find_intent(self, *, order_id: str) -> IntentResult | None:
         """The PaymentIntent made for an order (by its ``order_id`` metadata), if any."""
+        ...
+
+    async def transfer(
+        self, *, amount_cents: int, currency: str, destination: str, transfer_group: str, idempotency_key: str
+    ) -> TransferResult:
+        """Moves ``amount_cents`` of the platform's balance to a provider's connected account."""
+        ...
+
+    async def reverse_transfer(self, *, transfer_id: str, amount_cents: int, idempotency_key: str) -> TransferResult:
+        """Takes back part of a transfer (never more than is left of it)."""
         ...
