@@ -36,8 +36,8 @@ DECLINING_METHODS = {
 SUCCEEDING_METHODS = {"pm_card_visa", "pm_card_mastercard", "pm_card_amex", "pm_card_createDispute"}
 
 
-class NoSuchIntent(LookupError):
-    """The simulator never made this PaymentIntent (Stripe's ``resource_missing``)."""
+class NoSuchObject(LookupError):
+    """The simulator never made this PaymentIntent or transfer (Stripe's ``resource_missing``)."""
 
 
 @dataclass
@@ -262,7 +262,7 @@ class SimulatedStripe:
         async with self._store.transaction() as state:
             transfer = await state.transfer(transfer_id)
             if transfer is None:
-                raise NoSuchIntent(f"No such transfer: '{transfer_id}'")
+                raise NoSuchObject(f"No such transfer: '{transfer_id}'")
             if await state.reply(key) is None:
                 if transfer.reversed_cents + amount_cents > transfer.amount_cents:
                     raise ValueError("the reversal exceeds what is left of the transfer")
@@ -275,7 +275,7 @@ class SimulatedStripe:
 async def _existing(state: SimulatorState, intent_id: str) -> SimulatedIntent:
     intent = await state.intent(intent_id)
     if intent is None:
-        raise NoSuchIntent(f"No such payment_intent: '{intent_id}'")
+        raise NoSuchObject(f"No such payment_intent: '{intent_id}'")
     return intent
 
 

@@ -29,7 +29,7 @@ from services.payments.adapters.tables import (
     stripe_event_table,
 )
 from services.payments.adapters.wire import encode_event
-from services.payments.domain.ledger import Balance, Entry, EntryKind, Posting, Split, entry_for
+from services.payments.domain.ledger import Balance, Entry, EntryKind, Posting, Split, entry_for, needs_balances
 from services.payments.domain.payment import Payment, PaymentEvent, PaymentStatus, RefundStatus
 from services.payments.usecases.ports import PostedEntry, Receipt, ReceiptToRender, Refund, StripeEvent
 
@@ -57,8 +57,9 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
         if quote is None:
             raise LookupError(f"payment {aggregate.payment_id} has no quote {aggregate.quote_id}")
         price = Split(quote.subtotal_cents, quote.platform_fee_cents, quote.tax_cents)
-        entry = entry_for(aggregate, event, price=price, balances=await self.order_balances(aggregate.order_id))
-        await self.post(entry)
+        # Only a refund is measured against what the order's accounts hold: the others skip the read.
+        held = await self.order_balances(aggregate.order_id) if needs_balances(event) else {}
+        await self.post(entry_for(aggregate, event, price=price, balances=held))
 
     async def post(self, entry: Entry) -> bool:
         """Posts an entry once per key; False when its key was posted before (nothing changes)."""

@@ -184,9 +184,8 @@ def _decline_code(error: stripe.CardError) -> str:
 
 
 def _last_error_code(intent: stripe.PaymentIntent) -> str:
-    last = getattr(intent, "last_payment_error", None)
-    code = getattr(last, "decline_code", None) or getattr(last, "code", None) if last is not None else None
-    return str(code or "card_declined")
+    last = intent.to_dict().get("last_payment_error") or {}
+    return str(last.get("decline_code") or last.get("code") or "card_declined")
 
 
 def _quoted(value: str) -> str:

@@ -226,6 +226,11 @@ def remaining(balances: Mapping[str, Balance], provider_id: str) -> Split:
     return Split(held(provider_payable(provider_id)), held(PLATFORM_FEE_REVENUE), held(TAX_PAYABLE))
 
 
+def needs_balances(event: PaymentEvent) -> bool:
+    """Whether the entry of ``event`` depends on the order's balances (only a refund's does)."""
+    return isinstance(event, PaymentRefunded)
+
+
 def entry_for(payment: Payment, event: PaymentEvent, *, price: Split, balances: Mapping[str, Balance]) -> Entry:
     """The entry a payment's movement posts: ``price`` splits the order's total, ``balances`` are
     the order's accounts before this movement."""
