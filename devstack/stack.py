@@ -259,6 +259,8 @@ class Stack:
         )
         if "gateway" in self.ports:
             env["CALLSHEET_FILES_BASE_URL"] = f"http://127.0.0.1:{self.ports['gateway']}"
+            # The Stripe simulator delivers its webhook events to the gateway, as Stripe would.
+            env["STRIPE_SIMULATOR_WEBHOOK_URL"] = f"http://127.0.0.1:{self.ports['gateway']}/webhooks/stripe"
         for name in SERVICES:
             if name in self.ports:
                 env[f"CALLSHEET_{name.upper()}_ADDR"] = self.address(name)

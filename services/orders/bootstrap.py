@@ -24,12 +24,22 @@ from services.orders.usecases.start_due_orders import start_due_orders
 NAME = "orders"
 MIGRATIONS = Path(__file__).parent / "migrations"
 TABLES = kit_tables
-# Every money movement lands on its order's timeline.
+# Every money movement lands on its order's timeline (checkout.initiated moves none: it does not).
 PAYMENT_EVENTS = (
     payment_events.PaymentAuthorized,
     payment_events.PaymentCaptured,
     payment_events.PaymentVoided,
     payment_events.PaymentRefunded,
+    payment_events.PaymentCharged,
+    payment_events.PayoutScheduled,
+    payment_events.PayoutReleased,
+    payment_events.TransferReversed,
+    payment_events.ReserveFrozen,
+    payment_events.ReserveUnfrozen,
+    payment_events.DisputeOpened,
+    payment_events.DisputeUpdated,
+    payment_events.DisputeWon,
+    payment_events.DisputeLost,
 )
 
 

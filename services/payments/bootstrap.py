@@ -16,11 +16,13 @@ from services.payments.adapters.provider import OutsideTransactions, SimulatedSt
 from services.payments.adapters.receipt_pdf import render_receipt
 from services.payments.adapters.repositories import SqlPaymentsUnitOfWork
 from services.payments.adapters.simulator_store import SqlSimulatorStore
+from services.payments.adapters.simulator_webhooks import SimulatedWebhooks
 from services.payments.adapters.storage import FilesystemStore, S3Store
 from services.payments.adapters.stripe_webhooks import StripeWebhookVerifier
 from services.payments.adapters.tables import kit_tables
 from services.payments.config import PaymentsSettings
 from services.payments.usecases.card_processor import PaymentProvider
+from services.payments.usecases.payouts import release_due_payouts
 from services.payments.usecases.ports import ObjectStore, PaymentsDeps
 from services.payments.usecases.store_receipt_documents import store_receipt_documents
 
@@ -35,6 +37,8 @@ class Payments:
 
     kit: ServiceKit
     deps: PaymentsDeps
+    # The simulator's webhook deliveries, when the simulator stands in for Stripe.
+    simulator_webhooks: SimulatedWebhooks | None = None
 
     def uow(self) -> SqlPaymentsUnitOfWork:
         """A new unit of work."""
@@ -49,13 +53,18 @@ def wire(kit: ServiceKit, settings: PaymentsSettings) -> Payments:
         return SqlPaymentsUnitOfWork(kit.parts)
 
     processor: PaymentProvider
+    webhooks: SimulatedWebhooks | None = None
     if settings.stripe_api_key:
         # Imported only here: the SDK weighs about 30 MB that a process on the simulator need not carry.
         from services.payments.adapters.stripe_sdk import StripeProcessor, stripe_client
 
         processor = StripeProcessor(stripe_client(settings.stripe_api_key, api_base=settings.stripe_api_base))
     else:
-        processor = SimulatedStripe(SqlSimulatorStore(kit.db))
+        processor = SimulatedStripe(SqlSimulatorStore(kit.db), clock=kit.clock)
+        if settings.simulator_webhook_url:
+            webhooks = SimulatedWebhooks(
+                kit.db, url=settings.simulator_webhook_url, secret=settings.stripe_webhook_secret, clock=kit.clock
+            )
     deps = PaymentsDeps(
         uow=uow,
         provider=OutsideTransactions(processor),
@@ -64,7 +73,7 @@ def wire(kit: ServiceKit, settings: PaymentsSettings) -> Payments:
         webhooks=StripeWebhookVerifier(settings.stripe_webhook_secret),
         documents=document_store(settings),
     )
-    return Payments(kit=kit, deps=deps)
+    return Payments(kit=kit, deps=deps, simulator_webhooks=webhooks)
 
 
 def document_store(settings: PaymentsSettings) -> ObjectStore:
@@ -98,14 +107,20 @@ def build_parts(kit: ServiceKit) -> ServiceParts:
     def register(server: grpc.aio.Server) -> None:
         payments_pb2_grpc.add_PaymentsServiceServicer_to_server(servicer, server)
 
+    workers = [
+        periodic(
+            "receipt-documents",
+            lambda: store_receipt_documents(payments.deps.uow, documents, render_receipt),
+            interval=0.5,
+        ),
+        periodic(
+            "payouts", lambda: release_due_payouts(payments.deps), interval=payments.deps.settings.payout_sweep_seconds
+        ),
+    ]
+    if payments.simulator_webhooks is not None:
+        workers.append(periodic("stripe-simulator-webhooks", payments.simulator_webhooks.deliver_due, interval=0.5))
     return ServiceParts(
         register=[register],
         service_names=[payments_pb2.DESCRIPTOR.services_by_name["PaymentsService"].full_name],
-        workers=[
-            periodic(
-                "receipt-documents",
-                lambda: store_receipt_documents(payments.deps.uow, documents, render_receipt),
-                interval=0.5,
-            )
-        ],
+        workers=workers,
     )

@@ -48,6 +48,12 @@ class PaymentsSettings(ServiceSettings):
     download_link_seconds: int = Field(900, alias="CALLSHEET_DOWNLOAD_LINK_SECONDS", gt=0, le=7 * 24 * 3600)
     # Signs and verifies Stripe's webhook deliveries; in dev and test the simulator signs with the dev one.
     stripe_webhook_secret: str = Field(DEV_WEBHOOK_SECRET, alias="STRIPE_WEBHOOK_SECRET")
+    # Where the simulator delivers its webhook events (the gateway's endpoint); empty sends none.
+    simulator_webhook_url: str = Field("http://127.0.0.1:8080/webhooks/stripe", alias="STRIPE_SIMULATOR_WEBHOOK_URL")
+    # What Stripe charges the platform for a chargeback (kept when the dispute is won, as Stripe does).
+    dispute_fee_cents: int = Field(1500, alias="CALLSHEET_DISPUTE_FEE_CENTS", ge=0)
+    # How often the payout releaser looks for payouts whose day has come.
+    payout_sweep_seconds: float = Field(1.0, alias="CALLSHEET_PAYOUT_SWEEP_SECONDS", gt=0)
 
     @model_validator(mode="after")
     def _processor_configured(self) -> PaymentsSettings:

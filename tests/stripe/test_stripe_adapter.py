@@ -1,5 +1,6 @@
-"""The card processor on Stripe's SDK: against localstripe for what it fakes, against recorded
-requests for what it does not (declines as Stripe answers them, the search of an order's intent).
+"""The card processor on Stripe's SDK: against localstripe for what it fakes (holds, captures,
+refunds, off-session charges), against recorded requests for what it does not (declines as Stripe
+answers them, the search of an order's intent, Connect transfers, disputes' evidence).
 
 localstripe is started by the tests (``localstripe_server.py`` beside this file); nothing here
 reaches Stripe.
@@ -109,6 +110,76 @@ async def test_a_payment_method_stripe_does_not_know_is_named_not_declined(local
             currency="USD",
             payment_method_id="pm_nobody_knows",
             idempotency_key=f"authorize:{order_id()}",
+            metadata={},
+        )
+
+
+@pytest.mark.asyncio
+async def test_an_extra_is_charged_off_session_to_the_saved_card_and_captured_at_once(localstripe: str) -> None:
+    client = stripe_client(KEY, api_base=localstripe)
+    processor = StripeProcessor(client)
+    order = order_id()
+    charged = await processor.charge(
+        amount_cents=4_500,
+        currency="USD",
+        payment_method_id="pm_card_visa",
+        transfer_group=order,
+        idempotency_key=f"extra:{order}:1",
+        metadata={"order_id": order, "extra_id": "ext_1"},
+    )
+    assert (charged.status, charged.amount_received_cents, charged.amount_capturable_cents) == ("succeeded", 4_500, 0)
+    intent = await client.v1.payment_intents.retrieve_async(charged.intent_id)
+    assert (intent.capture_method, intent.currency, intent.to_dict()["transfer_group"]) == ("automatic", "usd", order)
+    assert intent.metadata.to_dict() == {"order_id": order, "extra_id": "ext_1"}
+
+
+@pytest.mark.asyncio
+async def test_an_off_session_charge_the_issuer_declines_names_the_decline(localstripe: str) -> None:
+    processor = StripeProcessor(stripe_client(KEY, api_base=localstripe))
+    order = order_id()
+    with pytest.raises(CardDeclined) as refused:
+        await processor.charge(
+            amount_cents=4_500,
+            currency="USD",
+            payment_method_id="pm_card_chargeCustomerFail",  # saves, then is declined when charged
+            transfer_group=order,
+            idempotency_key=f"extra:{order}:1",
+            metadata={"order_id": order},
+        )
+    assert refused.value.decline_code == "card_declined"
+
+
+@pytest.mark.asyncio
+async def test_an_off_session_charge_that_needs_the_buyer_to_authenticate_is_declined(localstripe: str) -> None:
+    client = stripe_client(KEY, api_base=localstripe)
+    processor = StripeProcessor(client)
+    three_d_secure = await client.v1.payment_methods.create_async(
+        {"type": "card", "card": {"number": "4000002760003184", "exp_month": 12, "exp_year": 2030, "cvc": "123"}}
+    )
+    order = order_id()
+    with pytest.raises(CardDeclined) as refused:
+        await processor.charge(
+            amount_cents=4_500,
+            currency="USD",
+            payment_method_id=three_d_secure.id,
+            transfer_group=order,
+            idempotency_key=f"extra:{order}:1",
+            metadata={"order_id": order},
+        )
+    assert refused.value.decline_code == "authentication_required"
+
+
+@pytest.mark.asyncio
+async def test_an_off_session_charge_to_a_payment_method_stripe_does_not_know_names_it(localstripe: str) -> None:
+    processor = StripeProcessor(stripe_client(KEY, api_base=localstripe))
+    order = order_id()
+    with pytest.raises(UnknownPaymentMethod):
+        await processor.charge(
+            amount_cents=4_500,
+            currency="USD",
+            payment_method_id="pm_nobody_knows",
+            transfer_group=order,
+            idempotency_key=f"extra:{order}:1",
             metadata={},
         )
 
@@ -277,3 +348,112 @@ async def test_a_transfer_and_its_reversal_are_sent_as_stripe_connect_expects() 
         "rev:1",
     )
     assert (read["method"], read["path"]) == ("GET", "/v1/transfers/tr_recorded")
+
+
+@pytest.mark.asyncio
+async def test_an_off_session_charge_sends_stripe_one_confirmed_automatic_capture_intent() -> None:
+    processor, http = recorded_processor([(200, intent("succeeded", amount=4_500, amount_received=4_500))])
+    charged = await processor.charge(
+        amount_cents=4_500,
+        currency="USD",
+        payment_method_id="pm_saved",
+        transfer_group="ord_1",
+        idempotency_key="extra:ord_1:ext_1",
+        metadata={"order_id": "ord_1"},
+    )
+    assert (charged.status, charged.amount_received_cents) == ("succeeded", 4_500)
+    [create] = http.requests
+    assert (create["method"], create["path"], create["idempotency_key"]) == (
+        "POST",
+        "/v1/payment_intents",
+        "extra:ord_1:ext_1",
+    )
+    assert create["form"] == {
+        "amount": "4500",
+        "currency": "usd",
+        "payment_method": "pm_saved",
+        "payment_method_types[0]": "card",
+        "confirm": "true",
+        "off_session": "true",
+        "capture_method": "automatic",
+        "transfer_group": "ord_1",
+        "metadata[order_id]": "ord_1",
+    }
+
+
+@pytest.mark.asyncio
+async def test_an_off_session_charge_stripe_refuses_for_want_of_the_buyer_is_declined() -> None:
+    needs_buyer = {
+        "error": {
+            "type": "card_error",
+            "code": "authentication_required",
+            "decline_code": "authentication_required",
+            "message": "Your card was declined. This transaction requires authentication.",
+            "payment_intent": intent("requires_payment_method"),
+        }
+    }
+    processor, _ = recorded_processor([(402, needs_buyer)])
+    with pytest.raises(CardDeclined) as refused:
+        await processor.charge(
+            amount_cents=4_500,
+            currency="USD",
+            payment_method_id="pm_card_authenticationRequired",
+            transfer_group="ord_1",
+            idempotency_key="extra:ord_1:ext_1",
+            metadata={"order_id": "ord_1"},
+        )
+    assert refused.value.decline_code == "authentication_required"
+
+
+def dispute(status: str, submission_count: int) -> dict[str, Any]:
+    return {
+        "id": "dp_recorded",
+        "object": "dispute",
+        "amount": 35_930,
+        "charge": "ch_recorded",
+        "status": status,
+        "evidence_details": {"submission_count": submission_count, "has_evidence": True, "past_due": False},
+    }
+
+
+@pytest.mark.asyncio
+async def test_dispute_evidence_is_staged_then_submitted_as_stripe_expects() -> None:
+    processor, http = recorded_processor(
+        [(200, dispute("needs_response", 0)), (200, dispute("under_review", 1)), (200, dispute("under_review", 1))]
+    )
+    staged = await processor.update_dispute(
+        dispute_id="dp_recorded",
+        evidence={"uncategorized_text": "Shoot delivered on 3 May; call sheet signed.", "service_date": "2025-05-03"},
+        submit=False,
+        idempotency_key="dispute:dp_recorded:stage:1",
+    )
+    assert (staged.dispute_id, staged.status, staged.submission_count) == ("dp_recorded", "needs_response", 0)
+    submitted = await processor.update_dispute(
+        dispute_id="dp_recorded",
+        evidence={"service_documentation": "file_call_sheet"},
+        submit=True,
+        idempotency_key="dispute:dp_recorded:submit",
+    )
+    assert (submitted.status, submitted.submission_count) == ("under_review", 1)
+    await processor.update_dispute(
+        dispute_id="dp_recorded", evidence={}, submit=True, idempotency_key="dispute:dp_recorded:submit:2"
+    )
+    stage, submit, submit_staged = http.requests
+    assert (stage["method"], stage["path"], stage["idempotency_key"]) == (
+        "POST",
+        "/v1/disputes/dp_recorded",
+        "dispute:dp_recorded:stage:1",
+    )
+    assert stage["form"] == {
+        "evidence[uncategorized_text]": "Shoot delivered on 3 May; call sheet signed.",
+        "evidence[service_date]": "2025-05-03",
+        "submit": "false",
+    }
+    assert (submit["method"], submit["path"], submit["idempotency_key"]) == (
+        "POST",
+        "/v1/disputes/dp_recorded",
+        "dispute:dp_recorded:submit",
+    )
+    assert submit["form"] == {"evidence[service_documentation]": "file_call_sheet", "submit": "true"}
+    # Submitting what is staged sends no evidence at all, and ``submit`` even though Stripe's default is true.
+    assert (submit_staged["path"], submit_staged["form"]) == ("/v1/disputes/dp_recorded", {"submit": "true"})

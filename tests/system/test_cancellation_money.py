@@ -81,7 +81,7 @@ def test_a_cancellation_refunds_by_the_tier_and_the_ledger_balances_to_the_cent(
         lambda order: (
             order["state"] == "CANCELLED"
             and order["payment"]["refunded"]["amountCents"] == refunded
-            and (not refunded or "payment.refunded" in [e["node"]["subtype"] for e in order["timeline"]["edges"]])
+            and (not refunded or "refund.issued" in [e["node"]["subtype"] for e in order["timeline"]["edges"]])
         ),
         what=f"the settlement of a cancellation {hours_ahead} h ahead",
     )
@@ -89,5 +89,5 @@ def test_a_cancellation_refunds_by_the_tier_and_the_ledger_balances_to_the_cent(
     assert [kind for kind, *_ in book["entries"]] == expected_entries
     assert book["posted"] == left and all(total == 0 for total in book["sums"])
     if refunded:
-        [entry] = [e["node"] for e in settled["timeline"]["edges"] if e["node"]["subtype"] == "payment.refunded"]
+        [entry] = [e["node"] for e in settled["timeline"]["edges"] if e["node"]["subtype"] == "refund.issued"]
         assert entry["payload"]["amountCents"] == refunded

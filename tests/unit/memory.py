@@ -26,7 +26,8 @@ from services.orders.domain.lifecycle import OrderState
 from services.orders.domain.order import Order, OrderEvent, TimelineEntry
 from services.orders.usecases.ports import TimelineRecord
 from services.payments.adapters.tables import QuoteRow, RateCard
-from services.payments.domain.ledger import Entry, Split, balances, entry_for
+from services.payments.domain.bookkeeping import Books, entry_for
+from services.payments.domain.ledger import BOOKING_KINDS, Entry, Split, balances
 from services.payments.domain.payment import Payment, PaymentEvent, PaymentStatus, RefundStatus
 from services.payments.usecases.ports import Receipt, Refund
 
@@ -275,7 +276,10 @@ class MemoryPaymentsUnitOfWork(MemoryUnitOfWork):
         quote = self.world.quotes[aggregate.quote_id]
         price = Split(quote.subtotal_cents, quote.platform_fee_cents, quote.tax_cents)
         of_order = [entry for entry in self.world.ledger if entry.order_id == aggregate.order_id]
-        entry = entry_for(aggregate, event, price=price, balances=balances(of_order))
+        booking = [entry for entry in of_order if entry.kind in BOOKING_KINDS]
+        entry = entry_for(aggregate, event, Books(price=price, held=balances(of_order), booking=balances(booking)))
+        if entry is None:
+            return
         if any(posted.key == entry.key for posted in self.world.ledger):
             return  # posted once per key, as the unique index has it
         if entry.resolves is not None:
@@ -334,7 +338,9 @@ class MemoryPaymentsUnitOfWork(MemoryUnitOfWork):
             if refund.refund_id == refund_id:
                 self.world.refunds[key] = Refund(**{**refund.__dict__, "status": RefundStatus.SUCCEEDED})
 
-    async def issue_receipt(self, payment: Payment, *, kind: str, total_cents: int, now: datetime) -> None:
+    async def issue_receipt(
+        self, payment: Payment, *, kind: str, total_cents: int, now: datetime, split: Split | None = None
+    ) -> None:
         receipt = Receipt(f"rcp_{len(self.world.receipts) + 1}", kind, total_cents, payment.currency, now)
         self.world.receipts.append((payment.payment_id, receipt))
 

@@ -70,6 +70,11 @@ def event_modules() -> list[object]:
     return found
 
 
+# The first word of a source's event types is its own name, but for payments, whose events keep
+# the plan's names for the money flows they describe.
+EVENT_FAMILIES = {"payments": {"payment", "checkout", "refund", "payout", "transfer", "reserve", "dispute"}}
+
+
 def test_every_event_message_names_one_event_type_and_no_type_has_two_messages() -> None:
     types: dict[str, str] = {}
     modules = event_modules()
@@ -79,7 +84,8 @@ def test_every_event_message_names_one_event_type_and_no_type_has_two_messages()
             message_type = getattr(module, name)
             event_type = event_type_of(message_type)
             source = descriptor.full_name.split(".")[1]
-            assert event_type.split(".")[0] in (source, source.rstrip("s")), (event_type, source)
+            families = EVENT_FAMILIES.get(source, {source.rstrip("s")})
+            assert event_type.split(".")[0] in families | {source}, (event_type, source)
             assert event_type not in types, f"{event_type} is both {types[event_type]} and {descriptor.full_name}"
             types[event_type] = descriptor.full_name
     with pytest.raises(NotAnEvent):
@@ -88,9 +94,10 @@ def test_every_event_message_names_one_event_type_and_no_type_has_two_messages()
 
 def test_every_domain_event_that_leaves_a_service_has_its_message() -> None:
     def subclasses(base: type) -> set[type]:
+        # The events themselves: the leaves under ``base`` (a shared base of a family is not one).
         found = set()
         for sub in base.__subclasses__():
-            found |= {sub} | subclasses(sub)
+            found |= subclasses(sub) or {sub}
         return found
 
     assert subclasses(OrderTransitioned) == set(orders_wire.TRANSITION_MESSAGES)

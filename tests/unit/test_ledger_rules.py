@@ -66,6 +66,7 @@ def test_any_sequence_of_refunds_keeps_every_account_within_what_it_received(spl
                 provider_id=PROVIDER,
                 currency="USD",
                 remaining=remaining(before, PROVIDER),
+                held=before,
                 amount_cents=amount,
                 refund_id=f"rfd_{number}",
             )

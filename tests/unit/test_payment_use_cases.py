@@ -29,6 +29,7 @@ from services.payments.domain.ledger import (
     provider_payable,
 )
 from services.payments.domain.payment import (
+    CheckoutInitiated,
     Payment,
     PaymentAuthorized,
     PaymentCaptured,
@@ -136,7 +137,7 @@ async def test_an_authorization_is_made_once_per_order_however_often_it_is_asked
     assert first is again and first.status is PaymentStatus.AUTHORIZED
     assert first.authorized_cents == 33_000
     assert stripe.calls == ["authorize"]
-    assert [type(e) for e in world.published] == [PaymentAuthorized]
+    assert [type(e) for e in world.published] == [CheckoutInitiated, PaymentAuthorized]
 
 
 @pytest.mark.asyncio
@@ -146,7 +147,8 @@ async def test_a_declined_card_fails_and_leaves_the_quote_free_for_another_card(
         await authorize(deps, "ord_1", "pm_card_chargeDeclined")
     assert declined.value.reason == "PAYMENT_DECLINED"
     assert world.payments["ord_1"].status is PaymentStatus.FAILED
-    assert world.published == []
+    # Checkout was initiated; no money moved.
+    assert [type(e) for e in world.published] == [CheckoutInitiated]
     assert (await authorize(deps, "ord_2")).status is PaymentStatus.AUTHORIZED
 
 
@@ -227,6 +229,8 @@ async def test_a_void_releases_a_hold_and_a_half_made_one() -> None:
             provider_id="u_p",
             currency="USD",
             amount_cents=quote.total_cents,
+            payment_method_id="pm_card_visa",
+            actor="",
             now=NOW,
         )
         if reached:

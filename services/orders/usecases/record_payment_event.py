@@ -1,5 +1,9 @@
 """Payment events land on their order's timeline, in the order payments emitted them.
 
+Every money event (``payment.*``, ``refund.issued``, ``payout.*``, ``transfer.reversed``,
+``reserve.*``, ``dispute.*``) carries the amount it moved and the ids of what moved it; the
+entry's payload holds those, by the names of ``ID_FIELDS``.
+
 A payment is authorized before its order exists (checkout authorizes first): such an event waits
 (``RetryLater``) while the checkout that will make the order is still running, and is dropped
 once that checkout has ended without an order. The consumer is ordered by subject, so a capture
@@ -11,10 +15,30 @@ from __future__ import annotations
 from typing import Any
 
 from callsheet.events.v1.envelope_pb2 import EventEnvelope
+from callsheet.payments.v1 import payments_pb2
 from callsheet_kit.consumer import RetryLater
 from callsheet_kit.proto import datetime_of
 from services.orders.domain.order import TimelineEntry
 from services.orders.usecases.ports import OrdersUnitOfWork
+
+
+# The ids a money event may carry, and their names on the timeline.
+ID_FIELDS = {
+    "refund_id": "refundId",
+    "reason": "reason",
+    "charge_id": "chargeId",
+    "kind": "chargeKind",
+    "payout_id": "payoutId",
+    "transfer_id": "transferId",
+    "cause": "cause",
+}
+_DISPUTE_STATUS = {
+    payments_pb2.DISPUTE_STATUS_NEEDS_RESPONSE: "needs_response",
+    payments_pb2.DISPUTE_STATUS_UNDER_REVIEW: "under_review",
+    payments_pb2.DISPUTE_STATUS_WON: "won",
+    payments_pb2.DISPUTE_STATUS_LOST: "lost",
+    payments_pb2.DISPUTE_STATUS_WARNING_CLOSED: "warning_closed",
+}
 
 
 async def record_payment_event(uow: OrdersUnitOfWork, event: Any, envelope: EventEnvelope) -> None:
@@ -32,8 +56,11 @@ async def record_payment_event(uow: OrdersUnitOfWork, event: Any, envelope: Even
         "currency": event.amount.currency,
         "paymentId": event.payment.id,
     }
-    if getattr(event, "refund_id", ""):
-        payload["refundId"] = event.refund_id
+    for field, name in ID_FIELDS.items():
+        if field in event.DESCRIPTOR.fields_by_name and getattr(event, field):
+            payload[name] = getattr(event, field)
+    if "dispute" in event.DESCRIPTOR.fields_by_name and event.HasField("dispute"):
+        payload["disputeId"], payload["disputeStatus"] = event.dispute.id, _DISPUTE_STATUS.get(event.dispute.status, "")
     await uow.timeline.append(
         order_id,
         TimelineEntry(kind="payment", subtype=envelope.type, payload=payload),

@@ -3,7 +3,12 @@
 The port (``services.payments.usecases.card_processor``) is shaped after Stripe's
 PaymentIntents with manual capture, so the Stripe SDK adapter plugs in behind it. The simulator follows test-mode semantics for the payment method
 ids it knows: ``pm_card_visa`` succeeds, ``pm_card_chargeDeclined`` is declined,
-``pm_card_createDispute`` succeeds (its dispute arrives with the payments capability's webhooks).
+``pm_card_createDispute`` succeeds and, once captured, is disputed by the card holder: the
+simulator opens a dispute and queues Stripe's ``charge.dispute.created`` event. Evidence follows
+Stripe's test values: submitting ``uncategorized_text`` "winning_evidence" wins the dispute,
+"losing_evidence" loses it (anything else leaves it under review), each decision queued as
+``charge.dispute.updated`` then ``charge.dispute.closed``. Queued events are delivered to the
+webhook endpoint signed like Stripe's (``services.payments.adapters.simulator_webhooks``).
 Every call carries an idempotency key and repeating one returns the first result, as Stripe does.
 Its state lives in a store: its own tables in the running service (``services.payments.adapters.
 simulator_store``), memory in unit tests.
@@ -15,12 +20,15 @@ import asyncio
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from callsheet_kit.clock import Clock, OffsetClock
 from callsheet_kit.db import require_no_transaction
 from services.payments.usecases.card_processor import (
     CardDeclined,
+    DisputeResult,
     IntentResult,
     PaymentProvider,
     RefundResult,
@@ -33,7 +41,16 @@ DECLINING_METHODS = {
     "pm_card_chargeDeclinedInsufficientFunds": "insufficient_funds",
     "pm_card_chargeDeclinedExpiredCard": "expired_card",
 }
-SUCCEEDING_METHODS = {"pm_card_visa", "pm_card_mastercard", "pm_card_amex", "pm_card_createDispute"}
+DISPUTING_METHOD = "pm_card_createDispute"
+SUCCEEDING_METHODS = {"pm_card_visa", "pm_card_mastercard", "pm_card_amex", DISPUTING_METHOD}
+# Stripe's test-mode evidence values that decide a dispute at once.
+WINNING_EVIDENCE, LOSING_EVIDENCE = "winning_evidence", "losing_evidence"
+# How long Stripe gives to respond to a dispute in the simulator (card networks give 7 to 21 days).
+EVIDENCE_DAYS = 7
+
+
+# The API version the simulator's events are shaped after.
+STRIPE_API_VERSION = "2024-06-20"
 
 
 class NoSuchObject(LookupError):
@@ -50,6 +67,7 @@ class SimulatedIntent:
     status: str  # requires_capture | succeeded | canceled
     received_cents: int = 0
     refunded_cents: int = 0
+    payment_method: str = ""
 
     def result(self) -> IntentResult:
         """The intent as Stripe reports it."""
@@ -70,6 +88,50 @@ class SimulatedTransfer:
     def result(self) -> TransferResult:
         """The transfer as Stripe reports it."""
         return TransferResult(self.transfer_id, self.amount_cents, self.reversed_cents)
+
+
+@dataclass
+class SimulatedDispute:
+    """A dispute as the simulator keeps it."""
+
+    dispute_id: str
+    intent_id: str
+    amount_cents: int
+    currency: str
+    reason: str
+    status: str  # needs_response | under_review | won | lost
+    due_by: datetime
+    created: datetime
+    evidence: dict[str, str] = field(default_factory=dict)
+    submission_count: int = 0
+
+    def result(self) -> DisputeResult:
+        """The dispute as Stripe reports it."""
+        return DisputeResult(self.dispute_id, self.status, self.submission_count)
+
+    def as_stripe(self) -> dict[str, Any]:
+        """The dispute object as Stripe's API and events carry it."""
+        return {
+            "id": self.dispute_id,
+            "object": "dispute",
+            "amount": self.amount_cents,
+            "currency": self.currency.lower(),
+            "charge": "ch" + self.intent_id.removeprefix("pi"),
+            "payment_intent": self.intent_id,
+            "reason": self.reason,
+            "status": self.status,
+            "created": int(self.created.timestamp()),
+            "livemode": False,
+            "is_charge_refundable": False,
+            "evidence": dict(self.evidence),
+            "evidence_details": {
+                "due_by": int(self.due_by.timestamp()),
+                "has_evidence": bool(self.evidence),
+                "past_due": False,
+                "submission_count": self.submission_count,
+            },
+            "metadata": {},
+        }
 
 
 class SimulatorState(Protocol):
@@ -107,6 +169,18 @@ class SimulatorState(Protocol):
         """Stores the reply to an idempotency key."""
         ...
 
+    async def dispute(self, dispute_id: str) -> SimulatedDispute | None:
+        """A dispute, locked until the transaction ends."""
+        ...
+
+    async def save_dispute(self, dispute: SimulatedDispute) -> None:
+        """Keeps a dispute (new or changed)."""
+        ...
+
+    async def queue_event(self, event: dict[str, Any], *, at: datetime) -> None:
+        """Queues an event for delivery to the webhook endpoint."""
+        ...
+
 
 class SimulatorStore(Protocol):
     """Where the simulator keeps its state: one transaction per simulated API call."""
@@ -123,13 +197,15 @@ class MemorySimulatorStore:
         self._intents: dict[str, SimulatedIntent] = {}
         self._replies: dict[str, dict[str, Any]] = {}
         self._transfers: dict[str, SimulatedTransfer] = {}
+        self._disputes: dict[str, SimulatedDispute] = {}
+        self.events: list[dict[str, Any]] = []
         self._lock = asyncio.Lock()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SimulatorState]:
         """One call at a time, as a database lock would have it."""
         async with self._lock:
-            yield _MemoryState(self._intents, self._replies, self._transfers)
+            yield _MemoryState(self._intents, self._replies, self._transfers, self._disputes, self.events)
 
 
 @dataclass
@@ -137,6 +213,18 @@ class _MemoryState:
     intents: dict[str, SimulatedIntent]
     replies: dict[str, dict[str, Any]]
     transfers: dict[str, SimulatedTransfer]
+    disputes: dict[str, SimulatedDispute]
+    events: list[dict[str, Any]]
+
+    async def dispute(self, dispute_id: str) -> SimulatedDispute | None:
+        found = self.disputes.get(dispute_id)
+        return replace(found, evidence=dict(found.evidence)) if found is not None else None
+
+    async def save_dispute(self, dispute: SimulatedDispute) -> None:
+        self.disputes[dispute.dispute_id] = replace(dispute, evidence=dict(dispute.evidence))
+
+    async def queue_event(self, event: dict[str, Any], *, at: datetime) -> None:
+        self.events.append(event)
 
     async def transfer(self, transfer_id: str) -> SimulatedTransfer | None:
         found = self.transfers.get(transfer_id)
@@ -173,8 +261,10 @@ class SimulatedStripe:
     intent the simulator never made is refused, as Stripe refuses it (``resource_missing``).
     """
 
-    def __init__(self, store: SimulatorStore | None = None) -> None:
+    def __init__(self, store: SimulatorStore | None = None, *, clock: Clock | None = None) -> None:
         self._store: SimulatorStore = store if store is not None else MemorySimulatorStore()
+        # Stripe's test clocks are the model: disputes' dates follow the dev clock.
+        self._clock: Clock = clock if clock is not None else OffsetClock()
 
     @staticmethod
     def _id(prefix: str, key: str) -> str:
@@ -195,7 +285,41 @@ class SimulatedStripe:
         if payment_method_id not in SUCCEEDING_METHODS:
             raise UnknownPaymentMethod(payment_method_id)
         made = SimulatedIntent(
-            self._id("pi", idempotency_key), metadata.get("order_id", ""), amount_cents, "requires_capture"
+            self._id("pi", idempotency_key),
+            metadata.get("order_id", ""),
+            amount_cents,
+            "requires_capture",
+            payment_method=payment_method_id,
+        )
+        async with self._store.transaction() as state:
+            return (await state.add_intent(made)).result()
+
+    async def charge(
+        self,
+        *,
+        amount_cents: int,
+        currency: str,
+        payment_method_id: str,
+        transfer_group: str,
+        idempotency_key: str,
+        metadata: dict[str, str],
+    ) -> IntentResult:
+        """An off-session charge, captured at once; the same key returns the same intent.
+
+        Only the booking's own charge is disputed by ``pm_card_createDispute`` in the simulator
+        (Stripe would dispute each charge of it; one dispute per order is what the flows need).
+        """
+        if payment_method_id in DECLINING_METHODS:
+            raise CardDeclined(DECLINING_METHODS[payment_method_id])
+        if payment_method_id not in SUCCEEDING_METHODS:
+            raise UnknownPaymentMethod(payment_method_id)
+        made = SimulatedIntent(
+            self._id("pi", f"charge:{idempotency_key}"),
+            "",  # not the order's booking intent: ``find_intent`` finds only that one
+            amount_cents,
+            "succeeded",
+            received_cents=amount_cents,
+            payment_method=payment_method_id,
         )
         async with self._store.transaction() as state:
             return (await state.add_intent(made)).result()
@@ -209,7 +333,66 @@ class SimulatedStripe:
                     raise ValueError("amount_to_capture exceeds the authorized amount")
                 intent.status, intent.received_cents = "succeeded", amount_cents
                 await state.save_intent(intent)
+                if intent.payment_method == DISPUTING_METHOD:
+                    await self._open_dispute(state, intent)
             return intent.result()
+
+    async def _open_dispute(self, state: SimulatorState, intent: SimulatedIntent) -> None:
+        now = self._clock.now()
+        dispute = SimulatedDispute(
+            dispute_id=self._id("dp", intent.intent_id),
+            intent_id=intent.intent_id,
+            amount_cents=intent.received_cents,
+            currency="usd",
+            reason="fraudulent",
+            status="needs_response",
+            due_by=now + timedelta(days=EVIDENCE_DAYS),
+            created=now,
+        )
+        await state.save_dispute(dispute)
+        await self._queue(state, "charge.dispute.created", dispute, now)
+
+    async def _queue(self, state: SimulatorState, type_: str, dispute: SimulatedDispute, now: datetime) -> None:
+        sequence = f"{dispute.dispute_id}:{type_}:{dispute.status}:{dispute.submission_count}"
+        event = {
+            "id": self._id("evt", sequence),
+            "object": "event",
+            "api_version": STRIPE_API_VERSION,
+            "created": int(now.timestamp()),
+            "livemode": False,
+            "pending_webhooks": 1,
+            "request": {"id": None, "idempotency_key": None},
+            "type": type_,
+            "data": {"object": dispute.as_stripe()},
+        }
+        await state.queue_event(event, at=now)
+
+    async def update_dispute(
+        self, *, dispute_id: str, evidence: dict[str, str], submit: bool, idempotency_key: str
+    ) -> DisputeResult:
+        """Stages evidence, or submits it: Stripe's test values decide the dispute at once."""
+        async with self._store.transaction() as state:
+            dispute = await state.dispute(dispute_id)
+            if dispute is None:
+                raise NoSuchObject(f"No such dispute: '{dispute_id}'")
+            key = f"dispute:{idempotency_key}"
+            if await state.reply(key) is not None:
+                return dispute.result()
+            if dispute.status not in ("needs_response", "warning_needs_response"):
+                raise ValueError("this dispute's evidence was already submitted")
+            dispute.evidence.update(evidence)
+            now = self._clock.now()
+            if submit:
+                dispute.submission_count += 1
+                dispute.status = "under_review"
+                await self._queue(state, "charge.dispute.updated", dispute, now)
+                text = dispute.evidence.get("uncategorized_text", "")
+                if WINNING_EVIDENCE in text or LOSING_EVIDENCE in text:
+                    dispute.status = "won" if WINNING_EVIDENCE in text else "lost"
+                    await self._queue(state, "charge.dispute.closed", dispute, now)
+            await state.save_dispute(dispute)
+            await state.save_reply(key, {"dispute": dispute_id})
+            return dispute.result()
 
     async def cancel(self, *, intent_id: str, idempotency_key: str) -> IntentResult:
         """Cancels an uncaptured intent."""
@@ -306,6 +489,36 @@ class OutsideTransactions:
             payment_method_id=payment_method_id,
             idempotency_key=idempotency_key,
             metadata=metadata,
+        )
+
+    async def charge(
+        self,
+        *,
+        amount_cents: int,
+        currency: str,
+        payment_method_id: str,
+        transfer_group: str,
+        idempotency_key: str,
+        metadata: dict[str, str],
+    ) -> IntentResult:
+        """See ``PaymentProvider.charge``."""
+        require_no_transaction("a payment-provider call")
+        return await self._provider.charge(
+            amount_cents=amount_cents,
+            currency=currency,
+            payment_method_id=payment_method_id,
+            transfer_group=transfer_group,
+            idempotency_key=idempotency_key,
+            metadata=metadata,
+        )
+
+    async def update_dispute(
+        self, *, dispute_id: str, evidence: dict[str, str], submit: bool, idempotency_key: str
+    ) -> DisputeResult:
+        """See ``PaymentProvider.update_dispute``."""
+        require_no_transaction("a payment-provider call")
+        return await self._provider.update_dispute(
+            dispute_id=dispute_id, evidence=evidence, submit=submit, idempotency_key=idempotency_key
         )
 
     async def capture(self, *, intent_id: str, amount_cents: int, idempotency_key: str) -> IntentResult:

@@ -9,9 +9,13 @@ from reportlab.pdfgen.canvas import Canvas
 
 from services.payments.usecases.ports import ReceiptToRender
 
-TITLES = {"booking": "Receipt", "refund": "Refund receipt"}
+TITLES = {"booking": "Receipt", "refund": "Refund receipt", "extras": "Extras receipt", "expenses": "Expenses receipt"}
 LEFT, RIGHT, TOP = 56.0, A4[0] - 56.0, A4[1] - 72.0
 LINE = 18.0
+
+
+# The receipts that itemize what was paid, and the name of their first line.
+BREAKDOWNS = {"booking": "Booking", "extras": "Extras", "expenses": "Expenses"}
 
 
 def _amount(cents: int, currency: str) -> str:
@@ -42,9 +46,9 @@ def render_receipt(found: ReceiptToRender) -> bytes:
         pdf.drawString(LEFT + 110, y, value)
         y -= LINE
     y -= LINE / 2
-    if receipt.kind == "booking":
+    if receipt.kind in BREAKDOWNS:
         for label, cents in (
-            ("Booking", found.subtotal_cents),
+            (BREAKDOWNS[receipt.kind], found.subtotal_cents),
             ("Platform fee", found.platform_fee_cents),
             (f"Tax ({found.tax_jurisdiction or 'none'})", found.tax_cents),
         ):

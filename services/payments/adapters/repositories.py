@@ -8,10 +8,11 @@ entry without its movement, cannot commit.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Row, and_, case, func, select, update
+from sqlalchemy import ColumnElement, Row, Table, and_, case, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from callsheet_kit.domain import Aggregate, DomainEvent
@@ -21,17 +22,33 @@ from services.payments.adapters.tables import (
     ProviderConnect,
     QuoteRow,
     RateCard,
+    charge_table,
+    dispute_table,
     ledger_entry_table,
     ledger_posting_table,
     payment_table,
+    payout_table,
     receipt_table,
     refund_table,
+    reserve_hold_table,
     stripe_event_table,
 )
 from services.payments.adapters.wire import encode_event
-from services.payments.domain.ledger import Balance, Entry, EntryKind, Posting, Split, entry_for, needs_balances
+from services.payments.domain.bookkeeping import Books, entry_for, needs_balances, needs_price
+from services.payments.domain.ledger import BOOKING_KINDS, Balance, Entry, EntryKind, Posting, Split
 from services.payments.domain.payment import Payment, PaymentEvent, PaymentStatus, RefundStatus
-from services.payments.usecases.ports import PostedEntry, Receipt, ReceiptToRender, Refund, StripeEvent
+from services.payments.usecases.ports import (
+    ChargeRecord,
+    DisputeRecord,
+    PayoutRecord,
+    PostedEntry,
+    Receipt,
+    ReceiptToRender,
+    Refund,
+    StripeEvent,
+)
+
+R = TypeVar("R")
 
 # A receipt as ``Receipt`` reads it, less where its document is.
 _RECEIPT_COLUMNS = (
@@ -53,13 +70,21 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
         """Posts the ledger entry of a payment's movement, in this transaction."""
         if not isinstance(aggregate, Payment) or not isinstance(event, PaymentEvent):
             return
-        quote = await self.quote(aggregate.quote_id)
-        if quote is None:
-            raise LookupError(f"payment {aggregate.payment_id} has no quote {aggregate.quote_id}")
-        price = Split(quote.subtotal_cents, quote.platform_fee_cents, quote.tax_cents)
-        # Only a refund is measured against what the order's accounts hold: the others skip the read.
-        held = await self.order_balances(aggregate.order_id) if needs_balances(event) else {}
-        await self.post(entry_for(aggregate, event, price=price, balances=held))
+        price = None
+        if needs_price(event):
+            quote = await self.quote(aggregate.quote_id)
+            if quote is None:
+                raise LookupError(f"payment {aggregate.payment_id} has no quote {aggregate.quote_id}")
+            price = Split(quote.subtotal_cents, quote.platform_fee_cents, quote.tax_cents)
+        held: dict[str, Balance] = {}
+        booking: dict[str, Balance] = {}
+        # Only a refund or a lost chargeback is measured against what the order's accounts hold.
+        if needs_balances(event):
+            held = await self.order_balances(aggregate.order_id)
+            booking = await self.booking_balances(aggregate.order_id)
+        entry = entry_for(aggregate, event, Books(price=price, held=held, booking=booking))
+        if entry is not None:
+            await self.post(entry)
 
     async def post(self, entry: Entry) -> bool:
         """Posts an entry once per key; False when its key was posted before (nothing changes)."""
@@ -135,6 +160,14 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
         A pending entry counts as pending until an entry resolves it (posts or voids it).
         """
         return await self._balances(ledger_posting_table.c.account, ledger_entry_table.c.order_id == order_id)
+
+    async def booking_balances(self, order_id: str) -> dict[str, Balance]:
+        """The balances of the booking's own entries (its capture, refunds and lost chargebacks)."""
+        kinds = [kind.value for kind in BOOKING_KINDS]
+        return await self._balances(
+            ledger_posting_table.c.account,
+            and_(ledger_entry_table.c.order_id == order_id, ledger_entry_table.c.kind.in_(kinds)),
+        )
 
     async def _balances(self, by: ColumnElement[str], where: ColumnElement[bool]) -> dict[str, Balance]:
         """Posted and open-pending sums of the postings that ``where`` selects, grouped ``by`` a column."""
@@ -269,9 +302,11 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
                 payment_table.c.buyer_id,
                 payment_table.c.provider_id,
                 QuoteRow.role_code,
-                QuoteRow.subtotal_cents,
-                QuoteRow.platform_fee_cents,
-                QuoteRow.tax_cents,
+                func.coalesce(receipt_table.c.subtotal_cents, QuoteRow.subtotal_cents).label("subtotal_cents"),
+                func.coalesce(receipt_table.c.platform_fee_cents, QuoteRow.platform_fee_cents).label(
+                    "platform_fee_cents"
+                ),
+                func.coalesce(receipt_table.c.tax_cents, QuoteRow.tax_cents).label("tax_cents"),
                 QuoteRow.price_snapshot,
             )
             .select_from(receipt_table.join(payment_table).join(QuoteRow.__table__))
@@ -317,8 +352,10 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
             .values(status=RefundStatus.SUCCEEDED.value, provider_refund_id=provider_refund_id)
         )
 
-    async def issue_receipt(self, payment: Payment, *, kind: str, total_cents: int, now: datetime) -> None:
-        """Issues a receipt for money taken or returned."""
+    async def issue_receipt(
+        self, payment: Payment, *, kind: str, total_cents: int, now: datetime, split: Split | None = None
+    ) -> None:
+        """Issues a receipt for money taken or returned; ``split`` itemizes extras or expenses."""
         await self.session.execute(
             receipt_table.insert().values(
                 receipt_id=new_id("rcp"),
@@ -327,6 +364,9 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
                 total_cents=total_cents,
                 currency=payment.currency,
                 created_at=now,
+                subtotal_cents=split.subtotal_cents if split else None,
+                platform_fee_cents=split.platform_fee_cents if split else None,
+                tax_cents=split.tax_cents if split else None,
             )
         )
 
@@ -341,3 +381,103 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
             .order_by(receipt_table.c.created_at, receipt_table.c.receipt_id)
         )
         return [Receipt(**row._mapping) for row in rows]
+
+    async def _one(self, record: type[R], table: Table, where: ColumnElement[bool], *, lock: bool = False) -> R | None:
+        query = select(table).where(where)
+        if lock:
+            query = query.with_for_update()
+        row = (await self.session.execute(query)).first()
+        return record(**row._mapping) if row is not None else None
+
+    async def _all(self, record: type[R], table: Table, where: ColumnElement[bool], *order: Any) -> list[R]:
+        rows = await self.session.execute(select(table).where(where).order_by(*order))
+        return [record(**row._mapping) for row in rows]
+
+    async def _save(self, table: Table, record: Any) -> None:
+        """Inserts a record's row, or updates it where its primary key exists."""
+        values = asdict(record)
+        keys = [column.name for column in table.primary_key.columns]
+        await self.session.execute(
+            insert(table)
+            .values(**values)
+            .on_conflict_do_update(index_elements=keys, set_={k: v for k, v in values.items() if k not in keys})
+        )
+
+    async def charge_by_key(self, key: str) -> ChargeRecord | None:
+        """The charge made for a caller's request, locked for a change."""
+        return await self._one(ChargeRecord, charge_table, charge_table.c.key == key, lock=True)
+
+    async def charges_of(self, order_id: str) -> Sequence[ChargeRecord]:
+        """An order's extras and expenses, oldest first."""
+        where = charge_table.c.order_id == order_id
+        return await self._all(ChargeRecord, charge_table, where, charge_table.c.created_at, charge_table.c.charge_id)
+
+    async def save_charge(self, charge: ChargeRecord) -> None:
+        """Keeps a charge, new or changed."""
+        await self._save(charge_table, charge)
+
+    async def payout_of(self, order_id: str, *, lock: bool = False) -> PayoutRecord | None:
+        """An order's payout, once scheduled."""
+        return await self._one(PayoutRecord, payout_table, payout_table.c.order_id == order_id, lock=lock)
+
+    async def due_payouts(self, now: datetime, *, limit: int) -> Sequence[PayoutRecord]:
+        """Payouts whose day has come, oldest first, locked; rows another replica holds are skipped."""
+        rows = await self.session.execute(
+            select(payout_table)
+            .where(payout_table.c.status.in_(("scheduled", "failed")), payout_table.c.due_at <= now)
+            .order_by(payout_table.c.due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [PayoutRecord(**row._mapping) for row in rows]
+
+    async def save_payout(self, payout: PayoutRecord) -> None:
+        """Keeps a payout, new or changed."""
+        await self._save(payout_table, payout)
+
+    async def add_hold(self, *, key: str, order_id: str, reason: str) -> bool:
+        """Records a freeze once by its key."""
+        added = await self.session.execute(
+            insert(reserve_hold_table)
+            .values(key=key, order_id=order_id, reason=reason, created_at=self.now)
+            .on_conflict_do_nothing()
+            .returning(reserve_hold_table.c.key)
+        )
+        return added.first() is not None
+
+    async def release_hold(self, key: str) -> bool | None:
+        """Releases a freeze; None when there is no such freeze, False when it was released before."""
+        holds = reserve_hold_table
+        found = (await self.session.execute(select(holds.c.released_at).where(holds.c.key == key))).first()
+        if found is None:
+            return None
+        if found.released_at is not None:
+            return False
+        await self.session.execute(update(holds).where(holds.c.key == key).values(released_at=self.now))
+        return True
+
+    async def open_holds(self, order_id: str) -> int:
+        """How many freezes of an order are not released."""
+        holds = reserve_hold_table
+        counted = await self.session.execute(
+            select(func.count()).where(holds.c.order_id == order_id, holds.c.released_at.is_(None))
+        )
+        return int(counted.scalar_one())
+
+    async def dispute(self, dispute_id: str, *, lock: bool = False) -> DisputeRecord | None:
+        """A chargeback by its id."""
+        return await self._one(DisputeRecord, dispute_table, dispute_table.c.dispute_id == dispute_id, lock=lock)
+
+    async def dispute_by_stripe(self, stripe_dispute: str, *, lock: bool = False) -> DisputeRecord | None:
+        """A chargeback by Stripe's dispute id."""
+        where = dispute_table.c.stripe_dispute == stripe_dispute
+        return await self._one(DisputeRecord, dispute_table, where, lock=lock)
+
+    async def disputes_of(self, order_id: str) -> Sequence[DisputeRecord]:
+        """An order's chargebacks, oldest first."""
+        where = dispute_table.c.order_id == order_id
+        return await self._all(DisputeRecord, dispute_table, where, dispute_table.c.created_at)
+
+    async def save_dispute(self, dispute: DisputeRecord) -> None:
+        """Keeps a chargeback, new or changed."""
+        await self._save(dispute_table, dispute)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -17,14 +18,17 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from callsheet_kit.db import Database
-from services.payments.adapters.provider import SimulatedIntent, SimulatedTransfer, SimulatorState
+from services.payments.adapters.provider import SimulatedDispute, SimulatedIntent, SimulatedTransfer, SimulatorState
 from services.payments.adapters.tables import (
+    stripe_sim_dispute_table,
+    stripe_sim_event_table,
     stripe_sim_intent_table,
     stripe_sim_reply_table,
     stripe_sim_transfer_table,
 )
 
 _intents, _replies, _transfers = stripe_sim_intent_table, stripe_sim_reply_table, stripe_sim_transfer_table
+_disputes, _events = stripe_sim_dispute_table, stripe_sim_event_table
 
 
 class SqlSimulatorStore:
@@ -98,6 +102,39 @@ class _SqlState:
             )
         )
 
+    async def dispute(self, dispute_id: str) -> SimulatedDispute | None:
+        row = (
+            await self.session.execute(select(_disputes).where(_disputes.c.dispute_id == dispute_id).with_for_update())
+        ).first()
+        return SimulatedDispute(**{**row._mapping, "evidence": dict(row.evidence)}) if row is not None else None
+
+    async def save_dispute(self, dispute: SimulatedDispute) -> None:
+        columns = {
+            "dispute_id": dispute.dispute_id,
+            "intent_id": dispute.intent_id,
+            "amount_cents": dispute.amount_cents,
+            "currency": dispute.currency,
+            "reason": dispute.reason,
+            "status": dispute.status,
+            "evidence": dict(dispute.evidence),
+            "submission_count": dispute.submission_count,
+            "due_by": dispute.due_by,
+            "created": dispute.created,
+        }
+        changed = {key: columns[key] for key in ("status", "evidence", "submission_count")}
+        await self.session.execute(
+            insert(_disputes)
+            .values(**columns)
+            .on_conflict_do_update(index_elements=[_disputes.c.dispute_id], set_=changed)
+        )
+
+    async def queue_event(self, event: dict[str, Any], *, at: datetime) -> None:
+        await self.session.execute(
+            insert(_events)
+            .values(event_id=event["id"], payload=event, attempts=0, next_attempt_at=at)
+            .on_conflict_do_nothing()
+        )
+
 
 def _columns(intent: SimulatedIntent) -> dict[str, Any]:
     return {
@@ -107,4 +144,5 @@ def _columns(intent: SimulatedIntent) -> dict[str, Any]:
         "status": intent.status,
         "received_cents": intent.received_cents,
         "refunded_cents": intent.refunded_cents,
+        "payment_method": intent.payment_method,
     }

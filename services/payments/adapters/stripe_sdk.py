@@ -2,21 +2,27 @@
 
 Separate charges and transfers: each order's PaymentIntent carries ``transfer_group`` = the order
 id and ``metadata.order_id``, is created with manual capture and confirmed at once, and is later
-captured (in full or in part), cancelled or refunded. Every write carries the caller's
-idempotency key as Stripe's ``Idempotency-Key``, so a retried call returns Stripe's first answer
-and never moves money twice. Calls are asynchronous (the SDK's httpx client) with Stripe's own
-retries of network failures. Chosen by ``STRIPE_API_KEY`` (see ``bootstrap``); the simulator is
-used where no key is configured, in dev and test only.
+captured (in full or in part), cancelled or refunded. Extras and expenses are charged later to
+the buyer's saved payment method off-session (``off_session``, confirmed and captured at once, in
+the order's transfer group). The evidence answering a dispute is staged on it, then submitted
+once. Every write carries the caller's idempotency key as Stripe's ``Idempotency-Key``, so a
+retried call returns Stripe's first answer and never moves money twice. Calls are asynchronous
+(the SDK's httpx client) with Stripe's own retries of network failures. Chosen by
+``STRIPE_API_KEY`` (see ``bootstrap``); the simulator is used where no key is configured, in dev
+and test only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import stripe
 
 from services.payments.usecases.card_processor import (
     CardDeclined,
+    DisputeResult,
     IntentResult,
     RefundResult,
     TransferResult,
@@ -38,7 +44,7 @@ def stripe_client(api_key: str, *, api_base: str = "", timeout_seconds: float = 
 
 
 class StripeProcessor:
-    """``PaymentProvider`` on Stripe's PaymentIntents and Refunds."""
+    """``PaymentProvider`` on Stripe's PaymentIntents, Refunds, Connect transfers and Disputes."""
 
     def __init__(self, client: stripe.StripeClient) -> None:
         self._client = client
@@ -68,7 +74,7 @@ class StripeProcessor:
         }
         if metadata.get("order_id"):
             params["transfer_group"] = metadata["order_id"]
-        try:
+        with _card_errors(payment_method_id):
             created = await self._client.v1.payment_intents.create_async(
                 params,  # type: ignore[arg-type]
                 {"idempotency_key": f"{idempotency_key}:create"},
@@ -78,17 +84,50 @@ class StripeProcessor:
                 confirmed = await self._client.v1.payment_intents.confirm_async(
                     created.id, options={"idempotency_key": f"{idempotency_key}:confirm"}
                 )
-        except stripe.CardError as error:
-            raise CardDeclined(_decline_code(error)) from error
-        except stripe.InvalidRequestError as error:
-            # The payment method is the only object the call names: a missing one is the caller's.
-            if error.code == "resource_missing" or error.http_status == 404:
-                raise UnknownPaymentMethod(payment_method_id) from error
-            raise
         if confirmed.status in ("requires_payment_method", "canceled"):
             # A confirmation Stripe answered without an error but without a hold: a decline.
             raise CardDeclined(_last_error_code(confirmed))
         return _intent(confirmed)
+
+    async def charge(
+        self,
+        *,
+        amount_cents: int,
+        currency: str,
+        payment_method_id: str,
+        transfer_group: str,
+        idempotency_key: str,
+        metadata: dict[str, str],
+    ) -> IntentResult:
+        """Charges the buyer's saved payment method with the buyer away: one PaymentIntent, created
+        confirmed (``off_session``) and captured at once, in the order's transfer group.
+
+        One call under the caller's key. A decline raises ``CardDeclined``; so does a card whose
+        issuer wants the buyer to authenticate (``authentication_required``), which an off-session
+        charge cannot ask for. An unknown payment method raises ``UnknownPaymentMethod``.
+        """
+        params: dict[str, Any] = {
+            "amount": amount_cents,
+            "currency": currency.lower(),
+            "payment_method": payment_method_id,
+            "payment_method_types": ["card"],
+            "confirm": True,
+            "off_session": True,
+            "capture_method": "automatic",
+            "transfer_group": transfer_group,
+            "metadata": dict(metadata),
+        }
+        with _card_errors(payment_method_id):
+            charged = await self._client.v1.payment_intents.create_async(
+                params,  # type: ignore[arg-type]
+                {"idempotency_key": idempotency_key},
+            )
+        if charged.status == "requires_action":
+            # Stripe answers an off-session charge that needs the buyer with this code.
+            raise CardDeclined("authentication_required")
+        if charged.status in ("requires_payment_method", "canceled"):
+            raise CardDeclined(_last_error_code(charged))
+        return _intent(charged)
 
     async def capture(self, *, intent_id: str, amount_cents: int, idempotency_key: str) -> IntentResult:
         """Captures ``amount_cents`` of the hold (the rest is released, as Stripe does); a captured intent is returned as it is."""
@@ -152,6 +191,48 @@ class StripeProcessor:
             transfer_id, {"amount": amount_cents}, {"idempotency_key": idempotency_key}
         )
         return _transfer(await self._client.v1.transfers.retrieve_async(transfer_id))
+
+    async def update_dispute(
+        self, *, dispute_id: str, evidence: dict[str, str], submit: bool, idempotency_key: str
+    ) -> DisputeResult:
+        """Stages ``evidence`` on a dispute (``submit`` false) or submits it with what is staged.
+
+        ``submit`` is always sent: Stripe submits when it is left out. Evidence fields are Stripe's
+        (``uncategorized_text``, ``service_date``, file ids such as ``service_documentation``).
+        """
+        params: dict[str, Any] = {"submit": submit}
+        if evidence:
+            params["evidence"] = dict(evidence)
+        updated = await self._client.v1.disputes.update_async(
+            dispute_id,
+            params,  # type: ignore[arg-type]
+            {"idempotency_key": idempotency_key},
+        )
+        return _dispute(updated)
+
+
+@contextmanager
+def _card_errors(payment_method_id: str) -> Iterator[None]:
+    # Stripe's refusals of a charge, as the port names them.
+    try:
+        yield
+    except stripe.CardError as error:
+        raise CardDeclined(_decline_code(error)) from error
+    except stripe.InvalidRequestError as error:
+        # The payment method is the only object the call names: a missing one is the caller's.
+        if error.code == "resource_missing" or error.http_status == 404:
+            raise UnknownPaymentMethod(payment_method_id) from error
+        raise
+
+
+def _dispute(dispute: stripe.Dispute) -> DisputeResult:
+    fields = dispute.to_dict()
+    details = fields.get("evidence_details") or {}
+    return DisputeResult(
+        dispute_id=str(fields.get("id", "")),
+        status=str(fields.get("status", "")),
+        submission_count=int(details.get("submission_count") or 0),
+    )
 
 
 def _transfer(transfer: stripe.Transfer) -> TransferResult:

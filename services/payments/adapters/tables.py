@@ -112,12 +112,19 @@ payment_table = Table(
     Column("captured_cents", BigInteger, nullable=False),
     Column("refunded_cents", BigInteger, nullable=False),
     Column("provider_intent_id", Text),
+    # The buyer's saved payment method: extras and expenses are charged to it off-session.
+    Column("payment_method_id", Text),
     Column("decline_code", Text),
+    Column("charged_extras_cents", BigInteger, nullable=False, server_default="0"),
+    Column("charged_back_cents", BigInteger, nullable=False, server_default="0"),
+    Column("paid_out_cents", BigInteger, nullable=False, server_default="0"),
+    Column("reserve_frozen", Boolean, nullable=False, server_default="false"),
     Column("version", BigInteger, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     CheckConstraint("captured_cents <= authorized_cents", name="capture_within_authorization"),
-    CheckConstraint("refunded_cents <= captured_cents", name="refund_within_capture"),
+    CheckConstraint("refunded_cents + charged_back_cents <= captured_cents", name="refund_within_capture"),
+    CheckConstraint("paid_out_cents >= 0", name="paid_out_not_negative"),
     # A declined attempt does not use the quote up; any other payment does.
     Index("uq_payment_live_quote", "quote_id", unique=True, postgresql_where=text("status <> 'failed'")),
 )
@@ -148,7 +155,105 @@ receipt_table = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     # Its PDF in the object store, once made (right after it is issued).
     Column("document_key", Text),
+    # The breakdown of a receipt for extras or expenses (a booking's is its quote's).
+    Column("subtotal_cents", BigInteger),
+    Column("platform_fee_cents", BigInteger),
+    Column("tax_cents", BigInteger),
     Index("ix_receipt_without_document", "created_at", postgresql_where=text("document_key IS NULL")),
+)
+
+# Extras (charged at once) and expenses (charged with the final settlement) beyond the booking;
+# ``key`` names the caller's request, so a decision charges once.
+charge_table = Table(
+    "charge",
+    metadata,
+    Column("charge_id", Text, primary_key=True),
+    Column("payment_id", Text, ForeignKey(payment_table.c.payment_id), nullable=False),
+    Column("order_id", Text, nullable=False, index=True),
+    Column("key", Text, nullable=False, unique=True),
+    Column("kind", Text, CheckConstraint("kind in ('extras','expense')", name="kind"), nullable=False),
+    Column(
+        "status", Text, CheckConstraint("status in ('pending','succeeded','failed')", name="status"), nullable=False
+    ),
+    Column("items", JSONB, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("subtotal_cents", BigInteger, CheckConstraint("subtotal_cents > 0", name="positive"), nullable=False),
+    Column("platform_fee_cents", BigInteger, nullable=False),
+    Column("tax_cents", BigInteger, nullable=False),
+    Column("total_cents", BigInteger, nullable=False),
+    # The card processor's charge: its own for extras, the settlement's for expenses.
+    Column("settlement_key", Text),
+    Column("provider_intent_id", Text),
+    Column("decline_code", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# A provider's payout of one order: scheduled by the final settlement, released on its day.
+payout_table = Table(
+    "payout",
+    metadata,
+    Column("payout_id", Text, primary_key=True),
+    Column("order_id", Text, nullable=False, unique=True),
+    Column("provider_id", Text, nullable=False),
+    Column("key", Text, nullable=False, unique=True),
+    Column(
+        "status",
+        Text,
+        CheckConstraint("status in ('scheduled','paid','canceled','failed')", name="status"),
+        nullable=False,
+    ),
+    Column("currency", Text, nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("reversed_cents", BigInteger, nullable=False),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("stripe_transfer", Text),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("reversed_cents <= amount_cents", name="reversal_within_payout"),
+    Index("ix_payout_due", "due_at", postgresql_where=text("status in ('scheduled','failed')")),
+)
+
+# One freeze of an order's payout; the order is frozen while any is not released.
+reserve_hold_table = Table(
+    "reserve_hold",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("order_id", Text, nullable=False, index=True),
+    Column("reason", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("released_at", DateTime(timezone=True)),
+)
+
+# A chargeback, as Stripe's ``charge.dispute.*`` events report it.
+dispute_table = Table(
+    "dispute",
+    metadata,
+    Column("dispute_id", Text, primary_key=True),
+    Column("order_id", Text, nullable=False, index=True),
+    Column("payment_id", Text, ForeignKey(payment_table.c.payment_id), nullable=False),
+    Column("stripe_dispute", Text, nullable=False, unique=True),
+    Column("reason", Text, nullable=False),
+    Column(
+        "status",
+        Text,
+        CheckConstraint("status in ('needs_response','under_review','won','lost','warning_closed')", name="status"),
+        nullable=False,
+    ),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("due_by", DateTime(timezone=True)),
+    # Evidence staged by support, by Stripe's field names; submitted once.
+    Column("evidence", JSONB, nullable=False),
+    Column("evidence_submitted_at", DateTime(timezone=True)),
+    # The request that submitted the evidence: its repeat is answered, any other submission refused.
+    Column("submit_key", Text),
+    # The time of the latest Stripe event applied: an older one arriving late changes nothing.
+    Column("stripe_updated", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 # The double-entry ledger (see ``services.payments.domain.ledger``); the database keeps every entry
@@ -185,6 +290,34 @@ stripe_sim_intent_table = Table(
     Column("status", Text, nullable=False),
     Column("received_cents", BigInteger, nullable=False),
     Column("refunded_cents", BigInteger, nullable=False),
+    Column("payment_method", Text, nullable=False, server_default=""),
+)
+stripe_sim_dispute_table = Table(
+    "stripe_sim_dispute",
+    metadata,
+    Column("dispute_id", Text, primary_key=True),
+    Column("intent_id", Text, nullable=False, index=True),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("evidence", JSONB, nullable=False),
+    Column("submission_count", Integer, nullable=False),
+    Column("due_by", DateTime(timezone=True), nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False),
+)
+# The simulator's webhook deliveries, Stripe's way: each event is sent until the endpoint answers
+# 2xx, with growing waits between attempts.
+stripe_sim_event_table = Table(
+    "stripe_sim_event",
+    metadata,
+    Column("event_id", Text, primary_key=True),
+    Column("payload", JSONB, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("delivered_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Index("ix_stripe_sim_event_due", "next_attempt_at", postgresql_where=text("delivered_at IS NULL")),
 )
 stripe_sim_transfer_table = Table(
     "stripe_sim_transfer",

@@ -14,16 +14,30 @@ from callsheet_kit.proto import timestamp
 from services.payments.adapters.tables import QuoteRow
 from services.payments.domain.ledger import Balance
 from services.payments.domain.payment import (
+    CheckoutInitiated,
+    DisputeEvent,
+    DisputeFacts,
+    DisputeLost,
+    DisputeOpened,
+    DisputeUpdated,
+    DisputeWon,
     Payment,
     PaymentAuthorized,
     PaymentCaptured,
+    PaymentCharged,
     PaymentEvent,
     PaymentRefunded,
     PaymentStatus,
     PaymentVoided,
+    PayoutReleased,
+    PayoutScheduled,
+    ReserveFrozen,
+    ReserveUnfrozen,
+    TransferReversed,
 )
+from services.payments.usecases.disputes import facts
 from services.payments.usecases.get_ledger import OrderLedger
-from services.payments.usecases.ports import PostedEntry, Receipt
+from services.payments.usecases.ports import ChargeRecord, DisputeRecord, PayoutRecord, PostedEntry, Receipt
 
 _STATUS: dict[PaymentStatus, Any] = {
     PaymentStatus.AUTHORIZING: payments_pb2.PAYMENT_STATUS_AUTHORIZING,
@@ -35,10 +49,39 @@ _STATUS: dict[PaymentStatus, Any] = {
     PaymentStatus.REFUNDED: payments_pb2.PAYMENT_STATUS_REFUNDED,
 }
 _EVENTS: dict[type[PaymentEvent], type[Message]] = {
+    CheckoutInitiated: events_pb2.CheckoutInitiated,
     PaymentAuthorized: events_pb2.PaymentAuthorized,
     PaymentCaptured: events_pb2.PaymentCaptured,
     PaymentVoided: events_pb2.PaymentVoided,
     PaymentRefunded: events_pb2.PaymentRefunded,
+    PaymentCharged: events_pb2.PaymentCharged,
+    PayoutScheduled: events_pb2.PayoutScheduled,
+    PayoutReleased: events_pb2.PayoutReleased,
+    TransferReversed: events_pb2.TransferReversed,
+    ReserveFrozen: events_pb2.ReserveFrozen,
+    ReserveUnfrozen: events_pb2.ReserveUnfrozen,
+    DisputeOpened: events_pb2.DisputeOpened,
+    DisputeUpdated: events_pb2.DisputeUpdated,
+    DisputeWon: events_pb2.DisputeWon,
+    DisputeLost: events_pb2.DisputeLost,
+}
+_CHARGE_STATUS = {
+    "pending": payments_pb2.CHARGE_STATUS_PENDING,
+    "succeeded": payments_pb2.CHARGE_STATUS_SUCCEEDED,
+    "failed": payments_pb2.CHARGE_STATUS_FAILED,
+}
+_PAYOUT_STATUS = {
+    "scheduled": payments_pb2.PAYOUT_STATUS_SCHEDULED,
+    "paid": payments_pb2.PAYOUT_STATUS_PAID,
+    "canceled": payments_pb2.PAYOUT_STATUS_CANCELED,
+    "failed": payments_pb2.PAYOUT_STATUS_FAILED,
+}
+_DISPUTE_STATUS = {
+    "needs_response": payments_pb2.DISPUTE_STATUS_NEEDS_RESPONSE,
+    "under_review": payments_pb2.DISPUTE_STATUS_UNDER_REVIEW,
+    "won": payments_pb2.DISPUTE_STATUS_WON,
+    "lost": payments_pb2.DISPUTE_STATUS_LOST,
+    "warning_closed": payments_pb2.DISPUTE_STATUS_WARNING_CLOSED,
 }
 
 
@@ -99,6 +142,67 @@ def encode_payment(payment: Payment) -> payments_pb2.Payment:
         refunded=money(payment.refunded_cents, payment.currency),
         buyer_id=payment.buyer_id,
         provider_id=payment.provider_id,
+        charged_extras=money(payment.charged_extras_cents, payment.currency),
+        charged_back=money(payment.charged_back_cents, payment.currency),
+        paid_out=money(payment.paid_out_cents, payment.currency),
+        reserve_frozen=payment.reserve_frozen,
+    )
+
+
+def encode_charge(charge: ChargeRecord) -> payments_pb2.Charge:
+    """Extras or an expense as the API shows it."""
+    currency = charge.currency
+    return payments_pb2.Charge(
+        id=charge.charge_id,
+        order_id=charge.order_id,
+        kind=charge.kind,
+        status=_CHARGE_STATUS[charge.status],
+        subtotal=money(charge.subtotal_cents, currency),
+        platform_fee=money(charge.platform_fee_cents, currency),
+        tax=money(charge.tax_cents, currency),
+        total=money(charge.total_cents, currency),
+        decline_code=charge.decline_code or "",
+        created_at=timestamp(charge.created_at),
+    )
+
+
+def encode_payout(payout: PayoutRecord) -> payments_pb2.Payout:
+    """A payout as the API shows it."""
+    return payments_pb2.Payout(
+        id=payout.payout_id,
+        order_id=payout.order_id,
+        provider_id=payout.provider_id,
+        status=_PAYOUT_STATUS[payout.status],
+        amount=money(payout.amount_cents if payout.status == "paid" else 0, payout.currency),
+        due_at=timestamp(payout.due_at),
+        transfer_id=payout.stripe_transfer or "",
+        reversed=money(payout.reversed_cents, payout.currency),
+    )
+
+
+def encode_dispute_facts(
+    facts: DisputeFacts, *, order_id: str, amount_cents: int, currency: str
+) -> payments_pb2.Dispute:
+    """A dispute as its events report it."""
+    dispute = payments_pb2.Dispute(
+        id=facts.dispute_id,
+        order_id=order_id,
+        stripe_dispute_id=facts.stripe_dispute_id,
+        status=_DISPUTE_STATUS[facts.status],
+        reason=facts.reason,
+        amount=money(amount_cents, currency),
+        evidence_submitted=facts.evidence_submitted,
+        created_at=timestamp(facts.created_at),
+    )
+    if facts.due_by is not None:
+        dispute.due_by.CopyFrom(timestamp(facts.due_by))
+    return dispute
+
+
+def encode_dispute(dispute: DisputeRecord) -> payments_pb2.Dispute:
+    """A dispute as the API shows it."""
+    return encode_dispute_facts(
+        facts(dispute), order_id=dispute.order_id, amount_cents=dispute.amount_cents, currency=dispute.currency
     )
 
 
@@ -117,12 +221,33 @@ def encode_event(aggregate: Aggregate, event: DomainEvent) -> Message | None:
     """The message published for a payment's event."""
     if not isinstance(aggregate, Payment) or not isinstance(event, PaymentEvent):
         return None
-    message = _EVENTS[type(event)](
+    message: Any = _EVENTS[type(event)](
         payment=encode_payment(aggregate), amount=money(event.amount_cents, aggregate.currency)
     )
-    if isinstance(event, PaymentRefunded):
-        assert isinstance(message, events_pb2.PaymentRefunded)
-        message.refund_id, message.reason = event.refund_id, event.reason
+    match event:
+        case PaymentRefunded():
+            message.refund_id, message.reason = event.refund_id, event.reason
+        case PaymentCharged():
+            message.charge_id, message.kind = event.charge_id, event.kind
+        case PayoutScheduled():
+            message.payout_id = event.payout_id
+            message.due_at.CopyFrom(timestamp(event.due_at))
+        case PayoutReleased():
+            message.payout_id, message.transfer_id = event.payout_id, event.transfer_id
+        case TransferReversed():
+            message.payout_id, message.cause = event.payout_id, event.cause
+        case ReserveFrozen():
+            message.reason = event.reason
+        case DisputeEvent():
+            message.dispute.CopyFrom(
+                encode_dispute_facts(
+                    event.dispute,
+                    order_id=aggregate.order_id,
+                    amount_cents=event.amount_cents,
+                    currency=aggregate.currency,
+                )
+            )
+    assert isinstance(message, Message)
     return message
 
 

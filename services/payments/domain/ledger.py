@@ -18,6 +18,15 @@ The accounts, named ``kind`` or ``kind:owner``:
 | ``provider_payable:<provider>`` | what the platform owes a provider | credit (liability) |
 | ``platform_fee_revenue`` | the platform's fees earned | credit (revenue) |
 | ``tax_payable`` | tax collected, owed to the tax authority | credit (liability) |
+| ``provider_reserve:<provider>`` | what a provider is owed but frozen by a dispute | credit (liability) |
+| ``provider_receivable:<provider>`` | what a provider owes back (a refund or lost chargeback after their payout) | debit (asset) |
+| ``disputed_funds`` | the platform's money Stripe holds while a chargeback is decided | debit (asset) |
+| ``stripe_fees`` | Stripe's fees the platform bears (chargeback fees) | debit (expense) |
+
+The buyer's funds held on their card are the pending authorization entry; refunds are the
+refund entries (each names its refund). Extras and expenses charged beyond the booking post
+``charge`` entries like a capture's (an expense is the provider's in full: no fee, no tax).
+A payout debits the order's payable and credits the cash sent to the provider's Stripe account.
 
 Capturing an order's total debits the cash and credits the provider's subtotal, the platform's
 fee and the tax. A refund takes back part of what those accounts still hold of the order, in the
@@ -28,26 +37,36 @@ back its share, never more than it received, and the last refund takes exactly w
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
-
-from services.payments.domain.payment import (
-    Payment,
-    PaymentAuthorized,
-    PaymentCaptured,
-    PaymentEvent,
-    PaymentRefunded,
-    PaymentVoided,
-)
 
 PLATFORM_CASH = "platform_cash"
 PLATFORM_FEE_REVENUE = "platform_fee_revenue"
 TAX_PAYABLE = "tax_payable"
 
 
+DISPUTED_FUNDS = "disputed_funds"
+STRIPE_FEES = "stripe_fees"
+
+
 def provider_payable(provider_id: str) -> str:
     """The account of what the platform owes ``provider_id``."""
     return f"provider_payable:{provider_id}"
+
+
+def provider_reserve(provider_id: str) -> str:
+    """The account of what the platform owes ``provider_id`` but holds frozen."""
+    return f"provider_reserve:{provider_id}"
+
+
+def provider_receivable(provider_id: str) -> str:
+    """The account of what ``provider_id`` owes the platform back (a recorded debt)."""
+    return f"provider_receivable:{provider_id}"
+
+
+def provider_accounts(provider_id: str) -> tuple[str, str, str]:
+    """Where a provider's share of an order is: frozen first, then owed, then owed back."""
+    return provider_reserve(provider_id), provider_payable(provider_id), provider_receivable(provider_id)
 
 
 class EntryKind(StrEnum):
@@ -57,6 +76,19 @@ class EntryKind(StrEnum):
     CAPTURE = "capture"
     VOID = "void"
     REFUND = "refund"
+    CHARGE = "charge"
+    PAYOUT = "payout"
+    TRANSFER_REVERSAL = "transfer_reversal"
+    RESERVE_FREEZE = "reserve_freeze"
+    RESERVE_RELEASE = "reserve_release"
+    DISPUTE_OPENED = "dispute_opened"
+    DISPUTE_WON = "dispute_won"
+    DISPUTE_LOST = "dispute_lost"
+
+
+# The entries of the booking's own money (its capture less what went back): a refund or a lost
+# chargeback takes its proportions from these, whatever extras, payouts or freezes did since.
+BOOKING_KINDS = frozenset({EntryKind.CAPTURE, EntryKind.REFUND, EntryKind.DISPUTE_LOST})
 
 
 class Unbalanced(ValueError):
@@ -174,22 +206,189 @@ def void(*, order_id: str, currency: str) -> Entry:
     )
 
 
-def refund(
-    *, order_id: str, provider_id: str, currency: str, remaining: Split, amount_cents: int, refund_id: str
-) -> Entry:
-    """Part of the capture back to the buyer, taken from what each account still holds of it.
+def _given_back(split: Split, provider_id: str, held: Mapping[str, Balance], *, source: str) -> tuple[Posting, ...]:
+    """The postings that take ``split`` back out of the fee, the tax and the provider's share.
 
-    ``remaining`` is what the captures less the refunds so far left on the provider's, the fee
-    and the tax accounts; the refund takes its proportion of each, so refunds never take from
-    one account more than it received, and the last one takes exactly what is left.
+    The provider's share comes out of what the order still holds for them, frozen first, then
+    owed; what is left of it (their payout already went) becomes a debt they owe back, recorded
+    on their receivable account until a transfer reversal recovers it.
+    """
+    reserve, payable, receivable = provider_accounts(provider_id)
+    share = split.subtotal_cents
+    postings = [
+        Posting(source, -split.total_cents),
+        Posting(PLATFORM_FEE_REVENUE, split.platform_fee_cents),
+        Posting(TAX_PAYABLE, split.tax_cents),
+    ]
+    for account in (reserve, payable):
+        taken = min(share, max(0, -held.get(account, Balance()).posted_cents))
+        postings.append(Posting(account, taken))
+        share -= taken
+    postings.append(Posting(receivable, share))
+    return tuple(posting for posting in postings if posting.amount_cents != 0)
+
+
+def refund(
+    *,
+    order_id: str,
+    provider_id: str,
+    currency: str,
+    remaining: Split,
+    held: Mapping[str, Balance],
+    amount_cents: int,
+    refund_id: str,
+) -> Entry:
+    """Part of the capture back to the buyer, in the proportions of what the booking still holds.
+
+    ``remaining`` is what the booking's capture less its refunds and lost chargebacks left to the
+    provider, the fee and the tax; the refund takes its proportion of each, so no party gives
+    back more than it received, and the last refund takes exactly what is left. ``held`` is the
+    order's balances, which say where the provider's share is now (see ``_given_back``).
     """
     return Entry(
         key=f"refund:{refund_id}",
         kind=EntryKind.REFUND,
         order_id=order_id,
         currency=currency,
-        postings=_earned(remaining.part(amount_cents), provider_id, sign=-1),
+        postings=_given_back(remaining.part(amount_cents), provider_id, held, source=PLATFORM_CASH),
         metadata={"refundId": refund_id},
+    )
+
+
+def charge(*, order_id: str, provider_id: str, currency: str, split: Split, charge_id: str) -> Entry:
+    """Extras or expenses charged beyond the booking: cash in, owed to the provider, fee and tax."""
+    return Entry(
+        key=f"charge:{charge_id}",
+        kind=EntryKind.CHARGE,
+        order_id=order_id,
+        currency=currency,
+        postings=_earned(split, provider_id, sign=1),
+        metadata={"chargeId": charge_id},
+    )
+
+
+def _moved(key: str, kind: EntryKind, order_id: str, currency: str, debit: str, credit: str, amount: int) -> Entry:
+    return Entry(
+        key=key,
+        kind=kind,
+        order_id=order_id,
+        currency=currency,
+        postings=(Posting(debit, amount), Posting(credit, -amount)) if amount else (),
+    )
+
+
+def payout(
+    *, order_id: str, provider_id: str, currency: str, amount_cents: int, payout_id: str, held: Mapping[str, Balance]
+) -> Entry:
+    """What the order owed its provider, transferred to their Stripe account.
+
+    The amount was fixed before the transfer was asked for; should a refund have taken part of
+    the payable meanwhile, what the transfer paid beyond it is recorded as the provider's debt.
+    """
+    debt = max(0, amount_cents - max(0, -held.get(provider_payable(provider_id), Balance()).posted_cents))
+    postings = (
+        Posting(PLATFORM_CASH, -amount_cents),
+        Posting(provider_payable(provider_id), amount_cents - debt),
+        Posting(provider_receivable(provider_id), debt),
+    )
+    return Entry(
+        key=f"payout:{payout_id}",
+        kind=EntryKind.PAYOUT,
+        order_id=order_id,
+        currency=currency,
+        postings=tuple(posting for posting in postings if posting.amount_cents),
+        metadata={"payoutId": payout_id},
+    )
+
+
+def transfer_reversal(*, order_id: str, provider_id: str, currency: str, amount_cents: int, key: str) -> Entry:
+    """Part of a payout taken back from the provider's Stripe account: their debt is recovered."""
+    return _moved(
+        f"reversal:{key}",
+        EntryKind.TRANSFER_REVERSAL,
+        order_id,
+        currency,
+        PLATFORM_CASH,
+        provider_receivable(provider_id),
+        amount_cents,
+    )
+
+
+def reserve_freeze(*, order_id: str, provider_id: str, currency: str, amount_cents: int, key: str) -> Entry:
+    """What the order owes its provider, moved into the frozen reserve."""
+    return _moved(
+        f"freeze:{key}",
+        EntryKind.RESERVE_FREEZE,
+        order_id,
+        currency,
+        provider_payable(provider_id),
+        provider_reserve(provider_id),
+        amount_cents,
+    )
+
+
+def reserve_release(*, order_id: str, provider_id: str, currency: str, amount_cents: int, key: str) -> Entry:
+    """What is left in the reserve, owed to the provider again."""
+    return _moved(
+        f"release:{key}",
+        EntryKind.RESERVE_RELEASE,
+        order_id,
+        currency,
+        provider_reserve(provider_id),
+        provider_payable(provider_id),
+        amount_cents,
+    )
+
+
+def dispute_opened(*, order_id: str, currency: str, amount_cents: int, fee_cents: int, dispute_id: str) -> Entry:
+    """Stripe withdrew the disputed amount (held until decided) and its chargeback fee from the balance."""
+    postings = (
+        Posting(PLATFORM_CASH, -(amount_cents + fee_cents)),
+        Posting(DISPUTED_FUNDS, amount_cents),
+        Posting(STRIPE_FEES, fee_cents),
+    )
+    return Entry(
+        key=f"dispute_opened:{dispute_id}",
+        kind=EntryKind.DISPUTE_OPENED,
+        order_id=order_id,
+        currency=currency,
+        postings=tuple(posting for posting in postings if posting.amount_cents),
+        metadata={"disputeId": dispute_id},
+    )
+
+
+def dispute_won(*, order_id: str, currency: str, amount_cents: int, dispute_id: str) -> Entry:
+    """The disputed amount came back to the balance (the chargeback fee does not)."""
+    entry = _moved(
+        f"dispute_won:{dispute_id}",
+        EntryKind.DISPUTE_WON,
+        order_id,
+        currency,
+        PLATFORM_CASH,
+        DISPUTED_FUNDS,
+        amount_cents,
+    )
+    return replace(entry, metadata={"disputeId": dispute_id})
+
+
+def dispute_lost(
+    *,
+    order_id: str,
+    provider_id: str,
+    currency: str,
+    remaining: Split,
+    held: Mapping[str, Balance],
+    amount_cents: int,
+    dispute_id: str,
+) -> Entry:
+    """The disputed amount went to the card holder: taken from the parties as a refund would be."""
+    return Entry(
+        key=f"dispute_lost:{dispute_id}",
+        kind=EntryKind.DISPUTE_LOST,
+        order_id=order_id,
+        currency=currency,
+        postings=_given_back(remaining.part(amount_cents), provider_id, held, source=DISPUTED_FUNDS),
+        metadata={"disputeId": dispute_id},
     )
 
 
@@ -217,46 +416,29 @@ def balances(entries: Sequence[Entry]) -> dict[str, Balance]:
     return totals
 
 
-def remaining(balances: Mapping[str, Balance], provider_id: str) -> Split:
-    """What an order's captures less its refunds left on the provider's, the fee and the tax accounts."""
+def remaining(booking: Mapping[str, Balance], provider_id: str) -> Split:
+    """What the booking's entries (``BOOKING_KINDS``) left to the provider, the fee and the tax.
 
-    def held(account: str) -> int:
-        return -balances.get(account, Balance()).posted_cents
+    ``booking`` is the balances of those entries alone; the provider's part is wherever it sits
+    (reserve, payable, or a debt it became).
+    """
 
-    return Split(held(provider_payable(provider_id)), held(PLATFORM_FEE_REVENUE), held(TAX_PAYABLE))
+    def held(*accounts: str) -> int:
+        return -sum(booking.get(account, Balance()).posted_cents for account in accounts)
+
+    return Split(held(*provider_accounts(provider_id)), held(PLATFORM_FEE_REVENUE), held(TAX_PAYABLE))
 
 
-def needs_balances(event: PaymentEvent) -> bool:
-    """Whether the entry of ``event`` depends on the order's balances (only a refund's does)."""
-    return isinstance(event, PaymentRefunded)
+def owed_to_provider(held: Mapping[str, Balance], provider_id: str) -> int:
+    """What an order's balances say the platform owes its provider now, not frozen."""
+    return max(0, -held.get(provider_payable(provider_id), Balance()).posted_cents)
 
 
-def entry_for(payment: Payment, event: PaymentEvent, *, price: Split, balances: Mapping[str, Balance]) -> Entry:
-    """The entry a payment's movement posts: ``price`` splits the order's total, ``balances`` are
-    the order's accounts before this movement."""
-    if isinstance(event, PaymentAuthorized):
-        return authorization(
-            order_id=payment.order_id,
-            provider_id=payment.provider_id,
-            currency=payment.currency,
-            split=price.part(event.amount_cents),
-        )
-    if isinstance(event, PaymentCaptured):
-        return capture(
-            order_id=payment.order_id,
-            provider_id=payment.provider_id,
-            currency=payment.currency,
-            split=price.part(event.amount_cents),
-        )
-    if isinstance(event, PaymentVoided):
-        return void(order_id=payment.order_id, currency=payment.currency)
-    if isinstance(event, PaymentRefunded):
-        return refund(
-            order_id=payment.order_id,
-            provider_id=payment.provider_id,
-            currency=payment.currency,
-            remaining=remaining(balances, payment.provider_id),
-            amount_cents=event.amount_cents,
-            refund_id=event.refund_id,
-        )
-    raise TypeError(f"no ledger entry for {type(event).__name__}")
+def frozen_for_provider(held: Mapping[str, Balance], provider_id: str) -> int:
+    """What an order's balances hold frozen for its provider."""
+    return max(0, -held.get(provider_reserve(provider_id), Balance()).posted_cents)
+
+
+def owed_by_provider(held: Mapping[str, Balance], provider_id: str) -> int:
+    """What an order's balances say its provider owes back."""
+    return max(0, held.get(provider_receivable(provider_id), Balance()).posted_cents)

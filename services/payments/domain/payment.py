@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from callsheet_kit.domain import Aggregate, DomainEvent
 from services.payments.domain.errors import PaymentsReason
+from services.payments.domain.ledger import Split
 
 
 class PaymentStatus(StrEnum):
@@ -44,6 +45,11 @@ class PaymentEvent(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CheckoutInitiated(PaymentEvent):
+    """Checkout asked the card processor to hold the total."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class PaymentAuthorized(PaymentEvent):
     """The buyer's card holds the amount."""
 
@@ -66,6 +72,102 @@ class PaymentRefunded(PaymentEvent):
     reason: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class PaymentCharged(PaymentEvent):
+    """Extras or expenses were charged beyond the booking; ``amount_cents`` is their total."""
+
+    charge_id: str
+    kind: str  # extras | expenses
+    subtotal_cents: int
+    platform_fee_cents: int
+    tax_cents: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PayoutScheduled(PaymentEvent):
+    """The final settlement scheduled the provider's payout; ``amount_cents`` is what is owed now."""
+
+    payout_id: str
+    due_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class PayoutReleased(PaymentEvent):
+    """What the order owed its provider was transferred to them."""
+
+    payout_id: str
+    transfer_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TransferReversed(PaymentEvent):
+    """Part of the payout was taken back from the provider (``cause`` is the refund or dispute).
+
+    ``key`` is the reversal's own (the payout and what was reversed of it before), unique per reversal.
+    """
+
+    payout_id: str
+    cause: str
+    key: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReserveFrozen(PaymentEvent):
+    """What the order owed its provider moved into the reserve."""
+
+    key: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReserveUnfrozen(PaymentEvent):
+    """The last freeze was released: what is left in the reserve is owed to the provider again."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class DisputeFacts:
+    """A chargeback as the events about it report it."""
+
+    dispute_id: str
+    stripe_dispute_id: str
+    status: str
+    reason: str
+    due_by: datetime | None
+    evidence_submitted: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class DisputeEvent(PaymentEvent):
+    """A chargeback of the payment changed; ``amount_cents`` is the disputed amount."""
+
+    dispute: DisputeFacts
+
+
+@dataclass(frozen=True, kw_only=True)
+class DisputeOpened(DisputeEvent):
+    """The card holder disputed the payment: the amount and Stripe's fee left the balance."""
+
+    fee_cents: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class DisputeUpdated(DisputeEvent):
+    """The dispute moved on before a decision."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DisputeWon(DisputeEvent):
+    """Decided for the platform: the amount came back."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DisputeLost(DisputeEvent):
+    """Decided for the card holder: the amount is gone."""
+
+
 class Payment(Aggregate):
     """The money of one order."""
 
@@ -80,7 +182,12 @@ class Payment(Aggregate):
     captured_cents: int
     refunded_cents: int
     provider_intent_id: str | None
+    payment_method_id: str | None
     decline_code: str | None
+    charged_extras_cents: int
+    charged_back_cents: int
+    paid_out_cents: int
+    reserve_frozen: bool
     version: int
     created_at: datetime
     updated_at: datetime
@@ -95,6 +202,8 @@ class Payment(Aggregate):
         provider_id: str,
         currency: str,
         amount_cents: int,
+        payment_method_id: str,
+        actor: str,
         now: datetime,
     ) -> None:
         self.payment_id = payment_id
@@ -108,10 +217,16 @@ class Payment(Aggregate):
         self.captured_cents = 0
         self.refunded_cents = 0
         self.provider_intent_id = None
+        self.payment_method_id = payment_method_id
         self.decline_code = None
+        self.charged_extras_cents = 0
+        self.charged_back_cents = 0
+        self.paid_out_cents = 0
+        self.reserve_frozen = False
         self.version = 1
         self.created_at = now
         self.updated_at = now
+        self.record(CheckoutInitiated(actor=actor, occurred_at=now, amount_cents=amount_cents))
 
     @property
     def event_subject(self) -> str:
@@ -120,8 +235,13 @@ class Payment(Aggregate):
 
     @property
     def refundable_cents(self) -> int:
-        """What can still be refunded."""
-        return self.captured_cents - self.refunded_cents
+        """What of the booking's capture can still be refunded (not refunded, not lost to a chargeback)."""
+        return self.captured_cents - self.refunded_cents - self.charged_back_cents
+
+    @property
+    def is_captured(self) -> bool:
+        """True once the booking's total was captured."""
+        return self.status in CAPTURED_STATES
 
     def authorized(self, *, intent_id: str, actor: str, now: datetime) -> None:
         """The provider holds the amount."""
@@ -173,6 +293,95 @@ class Payment(Aggregate):
         self.record(
             PaymentRefunded(actor=actor, occurred_at=now, amount_cents=amount_cents, refund_id=refund_id, reason=reason)
         )
+
+    def charged(self, *, charge_id: str, kind: str, split: Split, actor: str, now: datetime) -> None:
+        """Extras or expenses were charged to the buyer beyond the booking."""
+        self.charged_extras_cents += split.total_cents
+        self._bump(now)
+        self.record(
+            PaymentCharged(
+                actor=actor,
+                occurred_at=now,
+                amount_cents=split.total_cents,
+                charge_id=charge_id,
+                kind=kind,
+                subtotal_cents=split.subtotal_cents,
+                platform_fee_cents=split.platform_fee_cents,
+                tax_cents=split.tax_cents,
+            )
+        )
+
+    def payout_scheduled(self, *, payout_id: str, due_at: datetime, owed_cents: int, actor: str, now: datetime) -> None:
+        """The final settlement scheduled the payout."""
+        self._bump(now)
+        self.record(
+            PayoutScheduled(actor=actor, occurred_at=now, amount_cents=owed_cents, payout_id=payout_id, due_at=due_at)
+        )
+
+    def paid_out(self, *, payout_id: str, transfer_id: str, amount_cents: int, now: datetime) -> None:
+        """What the order owed its provider was transferred (by the system, on the payout's day)."""
+        if self.reserve_frozen:
+            raise ValueError("a frozen payment pays nothing out")
+        self.paid_out_cents += amount_cents
+        self._bump(now)
+        self.record(
+            PayoutReleased(
+                actor="", occurred_at=now, amount_cents=amount_cents, payout_id=payout_id, transfer_id=transfer_id
+            )
+        )
+
+    def transfer_reversed(self, *, payout_id: str, cause: str, key: str, amount_cents: int, now: datetime) -> None:
+        """Part of the payout came back from the provider."""
+        if not 0 < amount_cents <= self.paid_out_cents:
+            raise ValueError(f"cannot reverse {amount_cents} of {self.paid_out_cents} paid out")
+        self.paid_out_cents -= amount_cents
+        self._bump(now)
+        self.record(
+            TransferReversed(
+                actor="", occurred_at=now, amount_cents=amount_cents, payout_id=payout_id, cause=cause, key=key
+            )
+        )
+
+    def frozen(self, *, key: str, reason: str, amount_cents: int, actor: str, now: datetime) -> None:
+        """The first freeze of the order: what it owes its provider moves into the reserve."""
+        self.reserve_frozen = True
+        self._bump(now)
+        self.record(ReserveFrozen(actor=actor, occurred_at=now, amount_cents=amount_cents, key=key, reason=reason))
+
+    def unfrozen(self, *, key: str, amount_cents: int, actor: str, now: datetime) -> None:
+        """The last freeze was released."""
+        self.reserve_frozen = False
+        self._bump(now)
+        self.record(ReserveUnfrozen(actor=actor, occurred_at=now, amount_cents=amount_cents, key=key))
+
+    def dispute_opened(self, dispute: DisputeFacts, *, amount_cents: int, fee_cents: int, now: datetime) -> None:
+        """The card holder disputed the payment."""
+        self._bump(now)
+        self.record(
+            DisputeOpened(actor="", occurred_at=now, amount_cents=amount_cents, dispute=dispute, fee_cents=fee_cents)
+        )
+
+    def dispute_updated(self, dispute: DisputeFacts, *, amount_cents: int, now: datetime) -> None:
+        """The dispute moved on (evidence staged or submitted)."""
+        self._bump(now)
+        self.record(DisputeUpdated(actor="", occurred_at=now, amount_cents=amount_cents, dispute=dispute))
+
+    def dispute_won(self, dispute: DisputeFacts, *, amount_cents: int, now: datetime) -> None:
+        """The dispute was decided for the platform."""
+        self._bump(now)
+        self.record(DisputeWon(actor="", occurred_at=now, amount_cents=amount_cents, dispute=dispute))
+
+    def dispute_lost(self, dispute: DisputeFacts, *, amount_cents: int, now: datetime) -> None:
+        """The dispute was decided for the card holder: the amount can no longer be refunded."""
+        if not 0 < amount_cents <= self.refundable_cents:
+            raise ValueError(f"cannot lose {amount_cents}: {self.refundable_cents} is left of the capture")
+        self.charged_back_cents += amount_cents
+        self._bump(now)
+        self.record(DisputeLost(actor="", occurred_at=now, amount_cents=amount_cents, dispute=dispute))
+
+    def _bump(self, now: datetime) -> None:
+        self.version += 1
+        self.updated_at = now
 
     def _set(self, status: PaymentStatus, now: datetime) -> None:
         self.status = status

@@ -13,8 +13,11 @@ from callsheet_kit.proto import datetime_of
 from callsheet_kit.uow import execute
 from services.payments.adapters.wire import (
     encode_balance,
+    encode_charge,
+    encode_dispute,
     encode_order_ledger,
     encode_payment,
+    encode_payout,
     encode_quote,
     encode_receipt,
     money,
@@ -24,19 +27,30 @@ from services.payments.domain.onboarding import AccountStatus
 from services.payments.domain.policy import Canceller
 from services.payments.usecases.authorize_payment import AuthorizePayment, authorize_payment
 from services.payments.usecases.capture_payment import CapturePayment, capture_payment
+from services.payments.usecases.charges import (
+    AddExpense,
+    ChargeExtras,
+    ExpenseItem,
+    ExtraItem,
+    add_expense,
+    charge_extras,
+)
 from services.payments.usecases.create_quote import CreateQuote, create_quote
+from services.payments.usecases.disputes import SubmitDisputeEvidence, submit_dispute_evidence
 from services.payments.usecases.get_ledger import (
     GetOrderLedger,
     GetProviderBalance,
     get_order_ledger,
     get_provider_balance,
 )
-from services.payments.usecases.get_payment_summary import GetPaymentSummary, get_payment_summary
+from services.payments.usecases.get_payment_summary import GetPaymentSummary, PaymentSummary, get_payment_summary
 from services.payments.usecases.get_provider_account import GetProviderAccount, get_provider_account
 from services.payments.usecases.get_quote import GetQuote, get_quote
+from services.payments.usecases.payouts import SchedulePayout, schedule_payout
 from services.payments.usecases.ports import Receipt
 from services.payments.usecases.receive_stripe_event import ReceiveStripeEvent, receive_stripe_event
 from services.payments.usecases.refund_payment import RefundPayment, refund_payment
+from services.payments.usecases.reserves import FreezeReserve, UnfreezeReserve, freeze_reserve, unfreeze_reserve
 from services.payments.usecases.settle_cancellation import SettleCancellation, settle_cancellation
 from services.payments.usecases.void_authorization import VoidAuthorization, void_authorization
 
@@ -155,12 +169,20 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServiceServicer):
             get_payment_summary,
             GetPaymentSummary(caller=current_caller(), order_id=request.order_id),
             uow=self._payments.uow(),
-            respond=lambda found: payments_pb2.GetPaymentSummaryResponse(
-                payment=encode_payment(found[0]),
-                pending_extras=money(0, found[0].currency),
-                receipts=[encode_receipt(receipt, download_url=self._link(receipt)) for receipt in found[1]],
-            ),
+            respond=self._summary,
         )
+
+    def _summary(self, found: PaymentSummary) -> payments_pb2.GetPaymentSummaryResponse:
+        response = payments_pb2.GetPaymentSummaryResponse(
+            payment=encode_payment(found.payment),
+            pending_extras=money(found.pending_extras_cents, found.payment.currency),
+            receipts=[encode_receipt(receipt, download_url=self._link(receipt)) for receipt in found.receipts],
+            charges=[encode_charge(charge) for charge in found.charges],
+            disputes=[encode_dispute(dispute) for dispute in found.disputes],
+        )
+        if found.payout is not None:
+            response.payout.CopyFrom(encode_payout(found.payout))
+        return response
 
     async def GetOrderLedger(
         self, request: payments_pb2.GetOrderLedgerRequest, context: Context
@@ -229,6 +251,107 @@ class PaymentsServicer(payments_pb2_grpc.PaymentsServiceServicer):
             refund_id=done.refund.refund_id,
             refunded=money(done.refund.amount_cents, done.payment.currency),
         )
+
+    async def ChargeExtras(
+        self, request: payments_pb2.ChargeExtrasRequest, context: Context
+    ) -> payments_pb2.ChargeExtrasResponse:
+        """Charges accepted extras off-session."""
+        command = ChargeExtras(
+            caller=current_caller(),
+            request_id=request.request_id,
+            order_id=request.order_id,
+            items=[
+                ExtraItem(
+                    description=item.description,
+                    quantity=item.quantity,
+                    unit_amount_cents=item.unit_amount.amount_cents,
+                    currency=item.unit_amount.currency,
+                )
+                for item in request.items
+            ],
+        )
+        done = await charge_extras(self._payments.deps, command)
+        return payments_pb2.ChargeExtrasResponse(
+            charge=encode_charge(done.charge), payment=encode_payment(done.payment)
+        )
+
+    async def AddExpense(
+        self, request: payments_pb2.AddExpenseRequest, context: Context
+    ) -> payments_pb2.AddExpenseResponse:
+        """Adds an approved expense to the final settlement."""
+        command = AddExpense(
+            caller=current_caller(),
+            request_id=request.request_id,
+            order_id=request.order_id,
+            items=[
+                ExpenseItem(
+                    category=item.category,
+                    description=item.description,
+                    amount_cents=item.amount.amount_cents,
+                    currency=item.amount.currency,
+                    receipt_media_id=item.receipt_media_id,
+                )
+                for item in request.items
+            ],
+        )
+        charge = await add_expense(self._payments.deps, command)
+        return payments_pb2.AddExpenseResponse(charge=encode_charge(charge))
+
+    async def SchedulePayout(
+        self, request: payments_pb2.SchedulePayoutRequest, context: Context
+    ) -> payments_pb2.SchedulePayoutResponse:
+        """Settles a completed order and schedules its payout."""
+        command = SchedulePayout(
+            caller=current_caller(),
+            request_id=request.request_id,
+            order_id=request.order_id,
+            completed_at=datetime_of(request.completed_at, present=request.HasField("completed_at")),
+        )
+        done = await schedule_payout(self._payments.deps, command)
+        return payments_pb2.SchedulePayoutResponse(
+            payout=encode_payout(done.payout), expenses=[encode_charge(charge) for charge in done.expenses]
+        )
+
+    async def FreezeReserve(
+        self, request: payments_pb2.FreezeReserveRequest, context: Context
+    ) -> payments_pb2.FreezeReserveResponse:
+        """Freezes an order's payout."""
+        command = FreezeReserve(
+            caller=current_caller(), request_id=request.request_id, order_id=request.order_id, reason=request.reason
+        )
+        done = await freeze_reserve(self._payments.deps, command)
+        return payments_pb2.FreezeReserveResponse(
+            payment=encode_payment(done.payment), frozen=money(done.amount_cents, done.payment.currency)
+        )
+
+    async def UnfreezeReserve(
+        self, request: payments_pb2.UnfreezeReserveRequest, context: Context
+    ) -> payments_pb2.UnfreezeReserveResponse:
+        """Releases a freeze."""
+        command = UnfreezeReserve(
+            caller=current_caller(),
+            request_id=request.request_id,
+            order_id=request.order_id,
+            freeze_request_id=request.freeze_request_id,
+        )
+        done = await unfreeze_reserve(self._payments.deps, command)
+        return payments_pb2.UnfreezeReserveResponse(
+            payment=encode_payment(done.payment), released=money(done.amount_cents, done.payment.currency)
+        )
+
+    async def SubmitDisputeEvidence(
+        self, request: payments_pb2.SubmitDisputeEvidenceRequest, context: Context
+    ) -> payments_pb2.SubmitDisputeEvidenceResponse:
+        """Stages or submits chargeback evidence."""
+        command = SubmitDisputeEvidence(
+            caller=current_caller(),
+            request_id=request.request_id,
+            dispute_id=request.dispute_id,
+            evidence=dict(request.evidence),
+            submit=request.submit,
+        )
+        dispute = await submit_dispute_evidence(self._payments.deps, command)
+        return payments_pb2.SubmitDisputeEvidenceResponse(dispute=encode_dispute(dispute))
 
 
 ACCOUNT_STATUSES = {

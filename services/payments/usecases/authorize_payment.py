@@ -67,6 +67,8 @@ async def authorize_payment(deps: PaymentsDeps, command: AuthorizePayment) -> Pa
                 provider_id=quote.provider_id,
                 currency=quote.currency,
                 amount_cents=quote.total_cents,
+                payment_method_id=command.payment_method_id,
+                actor=command.caller.user_id,
                 now=uow.now,
             )
             uow.add_payment(payment)

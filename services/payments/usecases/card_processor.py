@@ -49,6 +49,15 @@ class TransferResult:
     reversed_cents: int
 
 
+@dataclass(frozen=True)
+class DisputeResult:
+    """A dispute (chargeback) as the processor reports it."""
+
+    dispute_id: str
+    status: str  # warning_needs_response | needs_response | under_review | won | lost | …
+    submission_count: int
+
+
 class PaymentProvider(Protocol):
     """What payments needs of a card processor."""
 
@@ -62,6 +71,22 @@ class PaymentProvider(Protocol):
         metadata: dict[str, str],
     ) -> IntentResult:
         """Creates and confirms a PaymentIntent with manual capture; raises CardDeclined or UnknownPaymentMethod."""
+        ...
+
+    async def charge(
+        self,
+        *,
+        amount_cents: int,
+        currency: str,
+        payment_method_id: str,
+        transfer_group: str,
+        idempotency_key: str,
+        metadata: dict[str, str],
+    ) -> IntentResult:
+        """Charges the buyer's saved payment method off-session, captured at once (extras, expenses).
+
+        Raises CardDeclined or UnknownPaymentMethod as ``authorize`` does.
+        """
         ...
 
     async def capture(self, *, intent_id: str, amount_cents: int, idempotency_key: str) -> IntentResult:
@@ -88,4 +113,11 @@ class PaymentProvider(Protocol):
 
     async def reverse_transfer(self, *, transfer_id: str, amount_cents: int, idempotency_key: str) -> TransferResult:
         """Takes back part of a transfer (never more than is left of it)."""
+        ...
+
+    async def update_dispute(
+        self, *, dispute_id: str, evidence: dict[str, str], submit: bool, idempotency_key: str
+    ) -> DisputeResult:
+        """Stages evidence on a dispute, or submits what is staged (``submit``): a dispute's
+        evidence is submitted once, after which the card network decides."""
         ...

@@ -11,7 +11,7 @@ from callsheet_kit.identity import Caller
 from callsheet_kit.uow import Transaction
 from services.payments.adapters.tables import ProviderConnect, QuoteRow, RateCard
 from services.payments.config import PaymentsSettings
-from services.payments.domain.ledger import Balance, Entry
+from services.payments.domain.ledger import Balance, Entry, Split
 from services.payments.domain.payment import Payment, RefundStatus
 from services.payments.usecases.card_processor import PaymentProvider
 
@@ -87,6 +87,70 @@ class WebhookVerifier(Protocol):
         ...
 
 
+@dataclass
+class ChargeRecord:
+    """Extras or an expense beyond the booking, as stored."""
+
+    charge_id: str
+    payment_id: str
+    order_id: str
+    key: str
+    kind: str  # extras | expense
+    status: str  # pending | succeeded | failed
+    items: list[dict[str, Any]]
+    currency: str
+    subtotal_cents: int
+    platform_fee_cents: int
+    tax_cents: int
+    total_cents: int
+    created_at: datetime
+    updated_at: datetime
+    settlement_key: str | None = None
+    provider_intent_id: str | None = None
+    decline_code: str | None = None
+
+
+@dataclass
+class PayoutRecord:
+    """A provider's payout of one order, as stored."""
+
+    payout_id: str
+    order_id: str
+    provider_id: str
+    key: str
+    status: str  # scheduled | paid | canceled | failed
+    currency: str
+    amount_cents: int
+    reversed_cents: int
+    due_at: datetime
+    attempts: int
+    created_at: datetime
+    updated_at: datetime
+    stripe_transfer: str | None = None
+    last_error: str | None = None
+
+
+@dataclass
+class DisputeRecord:
+    """A chargeback, as stored."""
+
+    dispute_id: str
+    order_id: str
+    payment_id: str
+    stripe_dispute: str
+    reason: str
+    status: str  # needs_response | under_review | won | lost | warning_closed
+    amount_cents: int
+    currency: str
+    due_by: datetime | None
+    evidence: dict[str, str]
+    stripe_updated: datetime
+    created_at: datetime
+    updated_at: datetime
+    evidence_submitted_at: datetime | None = None
+    submit_key: str | None = None
+
+
 @dataclass(frozen=True)
 class PostedEntry:
     """A ledger entry as stored: the entry, and where and when it was posted."""
@@ -151,8 +215,10 @@ class PaymentsUnitOfWork(Transaction, Protocol):
         """Marks a refund done by the provider."""
         ...
 
-    async def issue_receipt(self, payment: Payment, *, kind: str, total_cents: int, now: datetime) -> None:
-        """Issues a receipt for money taken or returned."""
+    async def issue_receipt(
+        self, payment: Payment, *, kind: str, total_cents: int, now: datetime, split: Split | None = None
+    ) -> None:
+        """Issues a receipt for money taken or returned; ``split`` itemizes extras or expenses."""
         ...
 
     async def receipts(self, payment_id: str) -> Sequence[Receipt]:
@@ -185,6 +251,58 @@ class PaymentsUnitOfWork(Transaction, Protocol):
 
     async def account_balances(self, account: str) -> dict[str, Balance]:
         """One account's balance per currency over every entry."""
+        ...
+
+    async def charge_by_key(self, key: str) -> ChargeRecord | None:
+        """The charge made for a caller's request."""
+        ...
+
+    async def charges_of(self, order_id: str) -> Sequence[ChargeRecord]:
+        """An order's extras and expenses, oldest first."""
+        ...
+
+    async def save_charge(self, charge: ChargeRecord) -> None:
+        """Keeps a charge, new or changed."""
+        ...
+
+    async def payout_of(self, order_id: str, *, lock: bool = False) -> PayoutRecord | None:
+        """An order's payout, once scheduled."""
+        ...
+
+    async def due_payouts(self, now: datetime, *, limit: int) -> Sequence[PayoutRecord]:
+        """Payouts whose day has come, locked (skipping those another replica holds)."""
+        ...
+
+    async def save_payout(self, payout: PayoutRecord) -> None:
+        """Keeps a payout, new or changed."""
+        ...
+
+    async def add_hold(self, *, key: str, order_id: str, reason: str) -> bool:
+        """Records a freeze once by its key; False when it was recorded before."""
+        ...
+
+    async def release_hold(self, key: str) -> bool | None:
+        """Releases a freeze; None when there is no such freeze, False when it was released before."""
+        ...
+
+    async def open_holds(self, order_id: str) -> int:
+        """How many freezes of an order are not released."""
+        ...
+
+    async def dispute(self, dispute_id: str, *, lock: bool = False) -> DisputeRecord | None:
+        """A chargeback by its id."""
+        ...
+
+    async def dispute_by_stripe(self, stripe_dispute: str, *, lock: bool = False) -> DisputeRecord | None:
+        """A chargeback by Stripe's dispute id."""
+        ...
+
+    async def disputes_of(self, order_id: str) -> Sequence[DisputeRecord]:
+        """An order's chargebacks, oldest first."""
+        ...
+
+    async def save_dispute(self, dispute: DisputeRecord) -> None:
+        """Keeps a chargeback, new or changed."""
         ...
 
 

@@ -12,16 +12,20 @@ Acted on now:
 - ``account.updated``, a provider's Connect account changed: its onboarding status (pending,
   restricted, active) and what Stripe still needs are taken from the account it carries. The
   event is a snapshot of the whole account, so an older one arriving late is refused by its time.
+- ``charge.dispute.created``, ``charge.dispute.updated``, ``charge.dispute.closed``: chargebacks
+  (``services.payments.usecases.disputes``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 
 from callsheet_kit.errors import permission_denied
 from services.payments.domain.onboarding import status_of
 from services.payments.domain.payment import PaymentStatus
+from services.payments.usecases.disputes import after_dispute_event, apply_dispute_event
 from services.payments.usecases.ports import Command, PaymentsDeps, PaymentsUnitOfWork, StripeEvent
 
 GATEWAY_SERVICE = "gateway"
@@ -45,24 +49,36 @@ class Received:
     handled: bool
 
 
-async def _hold_released(uow: PaymentsUnitOfWork, event: StripeEvent) -> None:
+async def _hold_released(uow: PaymentsUnitOfWork, event: StripeEvent) -> str | None:
     payment = await uow.payment_by_intent(str(event.object.get("id", "")), lock=True)
     if payment is not None and payment.status is PaymentStatus.AUTHORIZED:
         payment.voided(actor="", now=uow.now)
+    return None
 
 
-async def _account_updated(uow: PaymentsUnitOfWork, event: StripeEvent) -> None:
+async def _account_updated(uow: PaymentsUnitOfWork, event: StripeEvent) -> str | None:
     account = await uow.provider_account_by_stripe(str(event.object.get("id", "")))
     if account is None or account.updated_at > event.created:
-        return  # not one of ours, or a snapshot older than what we hold
+        return None  # not one of ours, or a snapshot older than what we hold
     status, due = status_of(event.object)
     account.status, account.requirements, account.updated_at = status.value, {"due": due}, event.created
+    return None
 
 
-HANDLERS: dict[str, Callable[[PaymentsUnitOfWork, StripeEvent], Awaitable[None]]] = {
-    "payment_intent.canceled": _hold_released,
-    "account.updated": _account_updated,
-}
+# Each applies an event in the delivery's transaction and names the order whose provider owes
+# money back because of it (recovered after the commit), if any.
+Handler = Callable[[PaymentsUnitOfWork, StripeEvent], Awaitable[str | None]]
+DISPUTE_EVENTS = ("charge.dispute.created", "charge.dispute.updated", "charge.dispute.closed")
+
+
+def handlers(deps: PaymentsDeps) -> dict[str, Handler]:
+    """The event types payments acts on, and how."""
+    disputes = partial(apply_dispute_event, fee_cents=deps.settings.dispute_fee_cents)
+    return {
+        "payment_intent.canceled": _hold_released,
+        "account.updated": _account_updated,
+        **dict.fromkeys(DISPUTE_EVENTS, disputes),
+    }
 
 
 async def receive_stripe_event(deps: PaymentsDeps, command: ReceiveStripeEvent) -> Received:
@@ -72,10 +88,12 @@ async def receive_stripe_event(deps: PaymentsDeps, command: ReceiveStripeEvent) 
     if deps.webhooks is None:
         raise permission_denied("this payments service takes no webhooks")
     event = deps.webhooks.verify(command.payload, command.signature)
-    handler = HANDLERS.get(event.type)
+    handler = handlers(deps).get(event.type)
+    owing = None
     async with deps.uow() as uow:
         first = await uow.record_stripe_event(event, handled=handler is not None)
         if first and handler is not None:
-            await handler(uow, event)
+            owing = await handler(uow, event)
         await uow.commit()
+    await after_dispute_event(deps, owing)
     return Received(event.event_id, event.type, duplicate=not first, handled=handler is not None)

@@ -10,6 +10,8 @@ Every refund (a cancellation's, support's, the cards engine's) goes this way:
 3. In one transaction: the refund is marked SUCCEEDED, the payment records it (its event posts
    the ledger entry and reaches the timeline) and a receipt is issued. A retry of any step after
    a crash finds the refund where it was and finishes it.
+4. When the provider had been paid out already, their share of the refund is now a debt, which
+   a transfer reversal takes back (``services.payments.usecases.payouts.recover_from_provider``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from callsheet_kit.ids import new_id
 from services.payments.adapters.tables import QuoteRow
 from services.payments.domain.payment import Payment, RefundStatus
 from services.payments.usecases.access import payment_to_move
+from services.payments.usecases.payouts import recover_from_provider
 from services.payments.usecases.ports import PaymentsDeps, Refund
 
 # Decides a new refund's amount from the payment, its quote and what is still refundable; 0 means none.
@@ -94,4 +97,6 @@ async def refund_once(
             )
             await uow.issue_receipt(refunded, kind="refund", total_cents=current.amount_cents, now=uow.now)
             await uow.commit()
-        return Refunded(refunded, current)
+    if refunded.paid_out_cents:
+        await recover_from_provider(deps, order_id, cause=f"refund:{current.refund_id}")
+    return Refunded(refunded, current)

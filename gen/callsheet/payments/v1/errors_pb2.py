@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"callsheet/payments/v1/errors.proto\x12\x15\x63\x61llsheet.payments.v1*\xa3\x02\n\x0b\x45rrorReason\x12\x1c\n\x18\x45RROR_REASON_UNSPECIFIED\x10\x00\x12!\n\x1d\x45RROR_REASON_PAYMENT_DECLINED\x10\x01\x12\x1b\n\x17\x45RROR_REASON_QUOTE_USED\x10\x02\x12\x1e\n\x1a\x45RROR_REASON_QUOTE_EXPIRED\x10\x03\x12\'\n#ERROR_REASON_PAYMENT_NOT_CAPTURABLE\x10\x04\x12\x1b\n\x17\x45RROR_REASON_SLOT_TAKEN\x10\x05\x12\'\n#ERROR_REASON_REFUND_EXCEEDS_CAPTURE\x10\x06\x12\'\n#ERROR_REASON_PAYMENT_NOT_REFUNDABLE\x10\x07\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"callsheet/payments/v1/errors.proto\x12\x15\x63\x61llsheet.payments.v1*\xba\x03\n\x0b\x45rrorReason\x12\x1c\n\x18\x45RROR_REASON_UNSPECIFIED\x10\x00\x12!\n\x1d\x45RROR_REASON_PAYMENT_DECLINED\x10\x01\x12\x1b\n\x17\x45RROR_REASON_QUOTE_USED\x10\x02\x12\x1e\n\x1a\x45RROR_REASON_QUOTE_EXPIRED\x10\x03\x12\'\n#ERROR_REASON_PAYMENT_NOT_CAPTURABLE\x10\x04\x12\x1b\n\x17\x45RROR_REASON_SLOT_TAKEN\x10\x05\x12\'\n#ERROR_REASON_REFUND_EXCEEDS_CAPTURE\x10\x06\x12\'\n#ERROR_REASON_PAYMENT_NOT_REFUNDABLE\x10\x07\x12 \n\x1c\x45RROR_REASON_PAYOUT_RELEASED\x10\x08\x12+\n\'ERROR_REASON_DISPUTE_EVIDENCE_SUBMITTED\x10\t\x12\x1f\n\x1b\x45RROR_REASON_DISPUTE_CLOSED\x10\n\x12%\n!ERROR_REASON_PAYMENT_NOT_CAPTURED\x10\x0b\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,5 +32,5 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'callsheet.payments.v1.error
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_ERRORREASON']._serialized_start=62
-  _globals['_ERRORREASON']._serialized_end=353
+  _globals['_ERRORREASON']._serialized_end=504
 # @@protoc_insertion_point(module_scope)

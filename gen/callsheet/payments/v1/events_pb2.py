@@ -25,9 +25,10 @@ _sym_db = _symbol_database.Default()
 from callsheet.common.v1 import money_pb2 as callsheet_dot_common_dot_v1_dot_money__pb2
 from callsheet.events.v1 import options_pb2 as callsheet_dot_events_dot_v1_dot_options__pb2
 from callsheet.payments.v1 import payments_pb2 as callsheet_dot_payments_dot_v1_dot_payments__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"callsheet/payments/v1/events.proto\x12\x15\x63\x61llsheet.payments.v1\x1a\x1f\x63\x61llsheet/common/v1/money.proto\x1a!callsheet/events/v1/options.proto\x1a$callsheet/payments/v1/payments.proto\"\x88\x01\n\x11PaymentAuthorized\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money:\x16\xca\xf3\x18\x12payment.authorized\"\x84\x01\n\x0fPaymentCaptured\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money:\x14\xca\xf3\x18\x10payment.captured\"\x80\x01\n\rPaymentVoided\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money:\x12\xca\xf3\x18\x0epayment.voided\"\xa7\x01\n\x0fPaymentRefunded\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12\x11\n\trefund_id\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t:\x14\xca\xf3\x18\x10payment.refundedb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"callsheet/payments/v1/events.proto\x12\x15\x63\x61llsheet.payments.v1\x1a\x1f\x63\x61llsheet/common/v1/money.proto\x1a!callsheet/events/v1/options.proto\x1a$callsheet/payments/v1/payments.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x88\x01\n\x11PaymentAuthorized\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money:\x16\xca\xf3\x18\x12payment.authorized\"\x84\x01\n\x0fPaymentCaptured\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money:\x14\xca\xf3\x18\x10payment.captured\"\x80\x01\n\rPaymentVoided\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money:\x12\xca\xf3\x18\x0epayment.voided\"\xa4\x01\n\x0fPaymentRefunded\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12\x11\n\trefund_id\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t:\x11\xca\xf3\x18\rrefund.issued\"\x88\x01\n\x11\x43heckoutInitiated\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money:\x16\xca\xf3\x18\x12\x63heckout.initiated\"\xa3\x01\n\x0ePaymentCharged\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12\x11\n\tcharge_id\x18\x03 \x01(\t\x12\x0c\n\x04kind\x18\x04 \x01(\t:\x13\xca\xf3\x18\x0fpayment.charged\"\xc3\x01\n\x0fPayoutScheduled\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12\x11\n\tpayout_id\x18\x03 \x01(\t\x12*\n\x06\x64ue_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp:\x14\xca\xf3\x18\x10payout.scheduled\"\xaa\x01\n\x0ePayoutReleased\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12\x11\n\tpayout_id\x18\x03 \x01(\t\x12\x13\n\x0btransfer_id\x18\x04 \x01(\t:\x13\xca\xf3\x18\x0fpayout.released\"\xa8\x01\n\x10TransferReversed\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12\x11\n\tpayout_id\x18\x03 \x01(\t\x12\r\n\x05\x63\x61use\x18\x04 \x01(\t:\x15\xca\xf3\x18\x11transfer.reversed\"\x90\x01\n\rReserveFrozen\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12\x0e\n\x06reason\x18\x03 \x01(\t:\x12\xca\xf3\x18\x0ereserve.frozen\"\x84\x01\n\x0fReserveUnfrozen\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money:\x14\xca\xf3\x18\x10reserve.unfrozen\"\xb1\x01\n\rDisputeOpened\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12/\n\x07\x64ispute\x18\x03 \x01(\x0b\x32\x1e.callsheet.payments.v1.Dispute:\x12\xca\xf3\x18\x0e\x64ispute.opened\"\xb3\x01\n\x0e\x44isputeUpdated\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12/\n\x07\x64ispute\x18\x03 \x01(\x0b\x32\x1e.callsheet.payments.v1.Dispute:\x13\xca\xf3\x18\x0f\x64ispute.updated\"\xab\x01\n\nDisputeWon\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12/\n\x07\x64ispute\x18\x03 \x01(\x0b\x32\x1e.callsheet.payments.v1.Dispute:\x0f\xca\xf3\x18\x0b\x64ispute.won\"\xad\x01\n\x0b\x44isputeLost\x12/\n\x07payment\x18\x01 \x01(\x0b\x32\x1e.callsheet.payments.v1.Payment\x12*\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x1a.callsheet.common.v1.Money\x12/\n\x07\x64ispute\x18\x03 \x01(\x0b\x32\x1e.callsheet.payments.v1.Dispute:\x10\xca\xf3\x18\x0c\x64ispute.lostb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,13 +42,57 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PAYMENTVOIDED']._loaded_options = None
   _globals['_PAYMENTVOIDED']._serialized_options = b'\312\363\030\016payment.voided'
   _globals['_PAYMENTREFUNDED']._loaded_options = None
-  _globals['_PAYMENTREFUNDED']._serialized_options = b'\312\363\030\020payment.refunded'
-  _globals['_PAYMENTAUTHORIZED']._serialized_start=168
-  _globals['_PAYMENTAUTHORIZED']._serialized_end=304
-  _globals['_PAYMENTCAPTURED']._serialized_start=307
-  _globals['_PAYMENTCAPTURED']._serialized_end=439
-  _globals['_PAYMENTVOIDED']._serialized_start=442
-  _globals['_PAYMENTVOIDED']._serialized_end=570
-  _globals['_PAYMENTREFUNDED']._serialized_start=573
-  _globals['_PAYMENTREFUNDED']._serialized_end=740
+  _globals['_PAYMENTREFUNDED']._serialized_options = b'\312\363\030\rrefund.issued'
+  _globals['_CHECKOUTINITIATED']._loaded_options = None
+  _globals['_CHECKOUTINITIATED']._serialized_options = b'\312\363\030\022checkout.initiated'
+  _globals['_PAYMENTCHARGED']._loaded_options = None
+  _globals['_PAYMENTCHARGED']._serialized_options = b'\312\363\030\017payment.charged'
+  _globals['_PAYOUTSCHEDULED']._loaded_options = None
+  _globals['_PAYOUTSCHEDULED']._serialized_options = b'\312\363\030\020payout.scheduled'
+  _globals['_PAYOUTRELEASED']._loaded_options = None
+  _globals['_PAYOUTRELEASED']._serialized_options = b'\312\363\030\017payout.released'
+  _globals['_TRANSFERREVERSED']._loaded_options = None
+  _globals['_TRANSFERREVERSED']._serialized_options = b'\312\363\030\021transfer.reversed'
+  _globals['_RESERVEFROZEN']._loaded_options = None
+  _globals['_RESERVEFROZEN']._serialized_options = b'\312\363\030\016reserve.frozen'
+  _globals['_RESERVEUNFROZEN']._loaded_options = None
+  _globals['_RESERVEUNFROZEN']._serialized_options = b'\312\363\030\020reserve.unfrozen'
+  _globals['_DISPUTEOPENED']._loaded_options = None
+  _globals['_DISPUTEOPENED']._serialized_options = b'\312\363\030\016dispute.opened'
+  _globals['_DISPUTEUPDATED']._loaded_options = None
+  _globals['_DISPUTEUPDATED']._serialized_options = b'\312\363\030\017dispute.updated'
+  _globals['_DISPUTEWON']._loaded_options = None
+  _globals['_DISPUTEWON']._serialized_options = b'\312\363\030\013dispute.won'
+  _globals['_DISPUTELOST']._loaded_options = None
+  _globals['_DISPUTELOST']._serialized_options = b'\312\363\030\014dispute.lost'
+  _globals['_PAYMENTAUTHORIZED']._serialized_start=201
+  _globals['_PAYMENTAUTHORIZED']._serialized_end=337
+  _globals['_PAYMENTCAPTURED']._serialized_start=340
+  _globals['_PAYMENTCAPTURED']._serialized_end=472
+  _globals['_PAYMENTVOIDED']._serialized_start=475
+  _globals['_PAYMENTVOIDED']._serialized_end=603
+  _globals['_PAYMENTREFUNDED']._serialized_start=606
+  _globals['_PAYMENTREFUNDED']._serialized_end=770
+  _globals['_CHECKOUTINITIATED']._serialized_start=773
+  _globals['_CHECKOUTINITIATED']._serialized_end=909
+  _globals['_PAYMENTCHARGED']._serialized_start=912
+  _globals['_PAYMENTCHARGED']._serialized_end=1075
+  _globals['_PAYOUTSCHEDULED']._serialized_start=1078
+  _globals['_PAYOUTSCHEDULED']._serialized_end=1273
+  _globals['_PAYOUTRELEASED']._serialized_start=1276
+  _globals['_PAYOUTRELEASED']._serialized_end=1446
+  _globals['_TRANSFERREVERSED']._serialized_start=1449
+  _globals['_TRANSFERREVERSED']._serialized_end=1617
+  _globals['_RESERVEFROZEN']._serialized_start=1620
+  _globals['_RESERVEFROZEN']._serialized_end=1764
+  _globals['_RESERVEUNFROZEN']._serialized_start=1767
+  _globals['_RESERVEUNFROZEN']._serialized_end=1899
+  _globals['_DISPUTEOPENED']._serialized_start=1902
+  _globals['_DISPUTEOPENED']._serialized_end=2079
+  _globals['_DISPUTEUPDATED']._serialized_start=2082
+  _globals['_DISPUTEUPDATED']._serialized_end=2261
+  _globals['_DISPUTEWON']._serialized_start=2264
+  _globals['_DISPUTEWON']._serialized_end=2435
+  _globals['_DISPUTELOST']._serialized_start=2438
+  _globals['_DISPUTELOST']._serialized_end=2611
 # @@protoc_insertion_point(module_scope)

@@ -11,6 +11,30 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class ChargeStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CHARGE_STATUS_UNSPECIFIED: _ClassVar[ChargeStatus]
+    CHARGE_STATUS_PENDING: _ClassVar[ChargeStatus]
+    CHARGE_STATUS_SUCCEEDED: _ClassVar[ChargeStatus]
+    CHARGE_STATUS_FAILED: _ClassVar[ChargeStatus]
+
+class PayoutStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PAYOUT_STATUS_UNSPECIFIED: _ClassVar[PayoutStatus]
+    PAYOUT_STATUS_SCHEDULED: _ClassVar[PayoutStatus]
+    PAYOUT_STATUS_PAID: _ClassVar[PayoutStatus]
+    PAYOUT_STATUS_CANCELED: _ClassVar[PayoutStatus]
+    PAYOUT_STATUS_FAILED: _ClassVar[PayoutStatus]
+
+class DisputeStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DISPUTE_STATUS_UNSPECIFIED: _ClassVar[DisputeStatus]
+    DISPUTE_STATUS_NEEDS_RESPONSE: _ClassVar[DisputeStatus]
+    DISPUTE_STATUS_UNDER_REVIEW: _ClassVar[DisputeStatus]
+    DISPUTE_STATUS_WON: _ClassVar[DisputeStatus]
+    DISPUTE_STATUS_LOST: _ClassVar[DisputeStatus]
+    DISPUTE_STATUS_WARNING_CLOSED: _ClassVar[DisputeStatus]
+
 class ProviderAccountStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     PROVIDER_ACCOUNT_STATUS_UNSPECIFIED: _ClassVar[ProviderAccountStatus]
@@ -34,6 +58,21 @@ class CancelledBy(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CANCELLED_BY_UNSPECIFIED: _ClassVar[CancelledBy]
     CANCELLED_BY_BUYER: _ClassVar[CancelledBy]
     CANCELLED_BY_PROVIDER: _ClassVar[CancelledBy]
+CHARGE_STATUS_UNSPECIFIED: ChargeStatus
+CHARGE_STATUS_PENDING: ChargeStatus
+CHARGE_STATUS_SUCCEEDED: ChargeStatus
+CHARGE_STATUS_FAILED: ChargeStatus
+PAYOUT_STATUS_UNSPECIFIED: PayoutStatus
+PAYOUT_STATUS_SCHEDULED: PayoutStatus
+PAYOUT_STATUS_PAID: PayoutStatus
+PAYOUT_STATUS_CANCELED: PayoutStatus
+PAYOUT_STATUS_FAILED: PayoutStatus
+DISPUTE_STATUS_UNSPECIFIED: DisputeStatus
+DISPUTE_STATUS_NEEDS_RESPONSE: DisputeStatus
+DISPUTE_STATUS_UNDER_REVIEW: DisputeStatus
+DISPUTE_STATUS_WON: DisputeStatus
+DISPUTE_STATUS_LOST: DisputeStatus
+DISPUTE_STATUS_WARNING_CLOSED: DisputeStatus
 PROVIDER_ACCOUNT_STATUS_UNSPECIFIED: ProviderAccountStatus
 PROVIDER_ACCOUNT_STATUS_PENDING: ProviderAccountStatus
 PROVIDER_ACCOUNT_STATUS_RESTRICTED: ProviderAccountStatus
@@ -127,7 +166,7 @@ class Quote(_message.Message):
     def __init__(self, id: _Optional[str] = ..., buyer_id: _Optional[str] = ..., provider_id: _Optional[str] = ..., role_code: _Optional[str] = ..., start_utc: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_utc: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., timezone: _Optional[str] = ..., location_json: _Optional[str] = ..., price: _Optional[_Union[PriceSnapshot, _Mapping]] = ..., policy: _Optional[_Union[PolicySnapshot, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Payment(_message.Message):
-    __slots__ = ("id", "order_id", "quote_id", "status", "authorized", "captured", "refunded", "buyer_id", "provider_id", "version")
+    __slots__ = ("id", "order_id", "quote_id", "status", "authorized", "captured", "refunded", "buyer_id", "provider_id", "version", "charged_extras", "charged_back", "paid_out", "reserve_frozen")
     ID_FIELD_NUMBER: _ClassVar[int]
     ORDER_ID_FIELD_NUMBER: _ClassVar[int]
     QUOTE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -138,6 +177,10 @@ class Payment(_message.Message):
     BUYER_ID_FIELD_NUMBER: _ClassVar[int]
     PROVIDER_ID_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    CHARGED_EXTRAS_FIELD_NUMBER: _ClassVar[int]
+    CHARGED_BACK_FIELD_NUMBER: _ClassVar[int]
+    PAID_OUT_FIELD_NUMBER: _ClassVar[int]
+    RESERVE_FROZEN_FIELD_NUMBER: _ClassVar[int]
     id: str
     order_id: str
     quote_id: str
@@ -148,7 +191,99 @@ class Payment(_message.Message):
     buyer_id: str
     provider_id: str
     version: int
-    def __init__(self, id: _Optional[str] = ..., order_id: _Optional[str] = ..., quote_id: _Optional[str] = ..., status: _Optional[_Union[PaymentStatus, str]] = ..., authorized: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., captured: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., refunded: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., buyer_id: _Optional[str] = ..., provider_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+    charged_extras: _money_pb2.Money
+    charged_back: _money_pb2.Money
+    paid_out: _money_pb2.Money
+    reserve_frozen: bool
+    def __init__(self, id: _Optional[str] = ..., order_id: _Optional[str] = ..., quote_id: _Optional[str] = ..., status: _Optional[_Union[PaymentStatus, str]] = ..., authorized: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., captured: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., refunded: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., buyer_id: _Optional[str] = ..., provider_id: _Optional[str] = ..., version: _Optional[int] = ..., charged_extras: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., charged_back: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., paid_out: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., reserve_frozen: _Optional[bool] = ...) -> None: ...
+
+class ExtraItem(_message.Message):
+    __slots__ = ("description", "quantity", "unit_amount")
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    UNIT_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    description: str
+    quantity: int
+    unit_amount: _money_pb2.Money
+    def __init__(self, description: _Optional[str] = ..., quantity: _Optional[int] = ..., unit_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class ExpenseItem(_message.Message):
+    __slots__ = ("category", "description", "amount", "receipt_media_id")
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    RECEIPT_MEDIA_ID_FIELD_NUMBER: _ClassVar[int]
+    category: str
+    description: str
+    amount: _money_pb2.Money
+    receipt_media_id: str
+    def __init__(self, category: _Optional[str] = ..., description: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., receipt_media_id: _Optional[str] = ...) -> None: ...
+
+class Charge(_message.Message):
+    __slots__ = ("id", "order_id", "kind", "status", "subtotal", "platform_fee", "tax", "total", "decline_code", "created_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    SUBTOTAL_FIELD_NUMBER: _ClassVar[int]
+    PLATFORM_FEE_FIELD_NUMBER: _ClassVar[int]
+    TAX_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    DECLINE_CODE_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    order_id: str
+    kind: str
+    status: ChargeStatus
+    subtotal: _money_pb2.Money
+    platform_fee: _money_pb2.Money
+    tax: _money_pb2.Money
+    total: _money_pb2.Money
+    decline_code: str
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., order_id: _Optional[str] = ..., kind: _Optional[str] = ..., status: _Optional[_Union[ChargeStatus, str]] = ..., subtotal: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., platform_fee: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., tax: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., total: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., decline_code: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Payout(_message.Message):
+    __slots__ = ("id", "order_id", "provider_id", "status", "amount", "due_at", "transfer_id", "reversed")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    DUE_AT_FIELD_NUMBER: _ClassVar[int]
+    TRANSFER_ID_FIELD_NUMBER: _ClassVar[int]
+    REVERSED_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    order_id: str
+    provider_id: str
+    status: PayoutStatus
+    amount: _money_pb2.Money
+    due_at: _timestamp_pb2.Timestamp
+    transfer_id: str
+    reversed: _money_pb2.Money
+    def __init__(self, id: _Optional[str] = ..., order_id: _Optional[str] = ..., provider_id: _Optional[str] = ..., status: _Optional[_Union[PayoutStatus, str]] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., transfer_id: _Optional[str] = ..., reversed: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class Dispute(_message.Message):
+    __slots__ = ("id", "order_id", "stripe_dispute_id", "status", "reason", "amount", "due_by", "evidence_submitted", "created_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    STRIPE_DISPUTE_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    DUE_BY_FIELD_NUMBER: _ClassVar[int]
+    EVIDENCE_SUBMITTED_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    order_id: str
+    stripe_dispute_id: str
+    status: DisputeStatus
+    reason: str
+    amount: _money_pb2.Money
+    due_by: _timestamp_pb2.Timestamp
+    evidence_submitted: bool
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., order_id: _Optional[str] = ..., stripe_dispute_id: _Optional[str] = ..., status: _Optional[_Union[DisputeStatus, str]] = ..., reason: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., due_by: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., evidence_submitted: _Optional[bool] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Receipt(_message.Message):
     __slots__ = ("id", "kind", "total", "created_at", "download_url")
@@ -275,14 +410,20 @@ class GetPaymentSummaryRequest(_message.Message):
     def __init__(self, order_id: _Optional[str] = ...) -> None: ...
 
 class GetPaymentSummaryResponse(_message.Message):
-    __slots__ = ("payment", "pending_extras", "receipts")
+    __slots__ = ("payment", "pending_extras", "receipts", "charges", "payout", "disputes")
     PAYMENT_FIELD_NUMBER: _ClassVar[int]
     PENDING_EXTRAS_FIELD_NUMBER: _ClassVar[int]
     RECEIPTS_FIELD_NUMBER: _ClassVar[int]
+    CHARGES_FIELD_NUMBER: _ClassVar[int]
+    PAYOUT_FIELD_NUMBER: _ClassVar[int]
+    DISPUTES_FIELD_NUMBER: _ClassVar[int]
     payment: Payment
     pending_extras: _money_pb2.Money
     receipts: _containers.RepeatedCompositeFieldContainer[Receipt]
-    def __init__(self, payment: _Optional[_Union[Payment, _Mapping]] = ..., pending_extras: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., receipts: _Optional[_Iterable[_Union[Receipt, _Mapping]]] = ...) -> None: ...
+    charges: _containers.RepeatedCompositeFieldContainer[Charge]
+    payout: Payout
+    disputes: _containers.RepeatedCompositeFieldContainer[Dispute]
+    def __init__(self, payment: _Optional[_Union[Payment, _Mapping]] = ..., pending_extras: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., receipts: _Optional[_Iterable[_Union[Receipt, _Mapping]]] = ..., charges: _Optional[_Iterable[_Union[Charge, _Mapping]]] = ..., payout: _Optional[_Union[Payout, _Mapping]] = ..., disputes: _Optional[_Iterable[_Union[Dispute, _Mapping]]] = ...) -> None: ...
 
 class LedgerBalance(_message.Message):
     __slots__ = ("account", "posted", "pending")
@@ -405,3 +546,116 @@ class RefundPaymentResponse(_message.Message):
     refund_id: str
     refunded: _money_pb2.Money
     def __init__(self, payment: _Optional[_Union[Payment, _Mapping]] = ..., refund_id: _Optional[str] = ..., refunded: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class ChargeExtrasRequest(_message.Message):
+    __slots__ = ("request_id", "order_id", "items")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    order_id: str
+    items: _containers.RepeatedCompositeFieldContainer[ExtraItem]
+    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., items: _Optional[_Iterable[_Union[ExtraItem, _Mapping]]] = ...) -> None: ...
+
+class ChargeExtrasResponse(_message.Message):
+    __slots__ = ("charge", "payment")
+    CHARGE_FIELD_NUMBER: _ClassVar[int]
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    charge: Charge
+    payment: Payment
+    def __init__(self, charge: _Optional[_Union[Charge, _Mapping]] = ..., payment: _Optional[_Union[Payment, _Mapping]] = ...) -> None: ...
+
+class AddExpenseRequest(_message.Message):
+    __slots__ = ("request_id", "order_id", "items")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    order_id: str
+    items: _containers.RepeatedCompositeFieldContainer[ExpenseItem]
+    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., items: _Optional[_Iterable[_Union[ExpenseItem, _Mapping]]] = ...) -> None: ...
+
+class AddExpenseResponse(_message.Message):
+    __slots__ = ("charge",)
+    CHARGE_FIELD_NUMBER: _ClassVar[int]
+    charge: Charge
+    def __init__(self, charge: _Optional[_Union[Charge, _Mapping]] = ...) -> None: ...
+
+class SchedulePayoutRequest(_message.Message):
+    __slots__ = ("request_id", "order_id", "completed_at")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_AT_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    order_id: str
+    completed_at: _timestamp_pb2.Timestamp
+    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., completed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SchedulePayoutResponse(_message.Message):
+    __slots__ = ("payout", "expenses")
+    PAYOUT_FIELD_NUMBER: _ClassVar[int]
+    EXPENSES_FIELD_NUMBER: _ClassVar[int]
+    payout: Payout
+    expenses: _containers.RepeatedCompositeFieldContainer[Charge]
+    def __init__(self, payout: _Optional[_Union[Payout, _Mapping]] = ..., expenses: _Optional[_Iterable[_Union[Charge, _Mapping]]] = ...) -> None: ...
+
+class FreezeReserveRequest(_message.Message):
+    __slots__ = ("request_id", "order_id", "reason")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    order_id: str
+    reason: str
+    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class FreezeReserveResponse(_message.Message):
+    __slots__ = ("payment", "frozen")
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    FROZEN_FIELD_NUMBER: _ClassVar[int]
+    payment: Payment
+    frozen: _money_pb2.Money
+    def __init__(self, payment: _Optional[_Union[Payment, _Mapping]] = ..., frozen: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class UnfreezeReserveRequest(_message.Message):
+    __slots__ = ("request_id", "order_id", "freeze_request_id")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    FREEZE_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    order_id: str
+    freeze_request_id: str
+    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., freeze_request_id: _Optional[str] = ...) -> None: ...
+
+class UnfreezeReserveResponse(_message.Message):
+    __slots__ = ("payment", "released")
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    RELEASED_FIELD_NUMBER: _ClassVar[int]
+    payment: Payment
+    released: _money_pb2.Money
+    def __init__(self, payment: _Optional[_Union[Payment, _Mapping]] = ..., released: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class SubmitDisputeEvidenceRequest(_message.Message):
+    __slots__ = ("request_id", "dispute_id", "evidence", "submit")
+    class EvidenceEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    DISPUTE_ID_FIELD_NUMBER: _ClassVar[int]
+    EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    SUBMIT_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    dispute_id: str
+    evidence: _containers.ScalarMap[str, str]
+    submit: bool
+    def __init__(self, request_id: _Optional[str] = ..., dispute_id: _Optional[str] = ..., evidence: _Optional[_Mapping[str, str]] = ..., submit: _Optional[bool] = ...) -> None: ...
+
+class SubmitDisputeEvidenceResponse(_message.Message):
+    __slots__ = ("dispute",)
+    DISPUTE_FIELD_NUMBER: _ClassVar[int]
+    dispute: Dispute
+    def __init__(self, dispute: _Optional[_Union[Dispute, _Mapping]] = ...) -> None: ...

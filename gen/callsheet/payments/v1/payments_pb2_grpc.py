@@ -96,6 +96,36 @@ class PaymentsServiceStub:
                 request_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.RefundPaymentRequest.SerializeToString,
                 response_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.RefundPaymentResponse.FromString,
                 _registered_method=True)
+        self.ChargeExtras = channel.unary_unary(
+                '/callsheet.payments.v1.PaymentsService/ChargeExtras',
+                request_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.ChargeExtrasRequest.SerializeToString,
+                response_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.ChargeExtrasResponse.FromString,
+                _registered_method=True)
+        self.AddExpense = channel.unary_unary(
+                '/callsheet.payments.v1.PaymentsService/AddExpense',
+                request_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.AddExpenseRequest.SerializeToString,
+                response_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.AddExpenseResponse.FromString,
+                _registered_method=True)
+        self.SchedulePayout = channel.unary_unary(
+                '/callsheet.payments.v1.PaymentsService/SchedulePayout',
+                request_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.SchedulePayoutRequest.SerializeToString,
+                response_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.SchedulePayoutResponse.FromString,
+                _registered_method=True)
+        self.FreezeReserve = channel.unary_unary(
+                '/callsheet.payments.v1.PaymentsService/FreezeReserve',
+                request_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.FreezeReserveRequest.SerializeToString,
+                response_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.FreezeReserveResponse.FromString,
+                _registered_method=True)
+        self.UnfreezeReserve = channel.unary_unary(
+                '/callsheet.payments.v1.PaymentsService/UnfreezeReserve',
+                request_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.UnfreezeReserveRequest.SerializeToString,
+                response_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.UnfreezeReserveResponse.FromString,
+                _registered_method=True)
+        self.SubmitDisputeEvidence = channel.unary_unary(
+                '/callsheet.payments.v1.PaymentsService/SubmitDisputeEvidence',
+                request_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.SubmitDisputeEvidenceRequest.SerializeToString,
+                response_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.SubmitDisputeEvidenceResponse.FromString,
+                _registered_method=True)
 
 
 class PaymentsServiceServicer:
@@ -203,6 +233,58 @@ class PaymentsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ChargeExtras(self, request, context):
+        """Charges accepted extras to the buyer's saved payment method off-session (the cards engine
+        only), priced with the order's platform fee and tax rates, with a receipt of its own; once
+        per caller and request_id. A declined card is PAYMENT_DECLINED (and stays so for that key).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddExpense(self, request, context):
+        """Records an approved expense (the cards engine only), to be charged to the buyer with the
+        final settlement and paid to the provider with the payout; once per caller and request_id.
+        An expense approved after the settlement is charged at once; after the payout is released
+        it is PAYOUT_RELEASED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SchedulePayout(self, request, context):
+        """The final settlement of a completed order (the cards engine and orders only): the approved
+        expenses are charged, and the provider's payout is scheduled `payout_delay_days` of the
+        policy snapshot after `completed_at`; once per order.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def FreezeReserve(self, request, context):
+        """Freezes what the order owes its provider in a reserve (the cards engine and support only):
+        no payout is released while any freeze of the order holds; once per caller and request_id.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UnfreezeReserve(self, request, context):
+        """Releases one freeze (the cards engine and support only); when it was the last, what is left
+        in the reserve (after any refund) is owed to the provider again and the payout can go.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubmitDisputeEvidence(self, request, context):
+        """Stages evidence on a chargeback, or submits it (support only). Evidence is submitted once:
+        a second submission is DISPUTE_EVIDENCE_SUBMITTED; a closed dispute is DISPUTE_CLOSED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PaymentsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -265,6 +347,36 @@ def add_PaymentsServiceServicer_to_server(servicer, server):
                     servicer.RefundPayment,
                     request_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.RefundPaymentRequest.FromString,
                     response_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.RefundPaymentResponse.SerializeToString,
+            ),
+            'ChargeExtras': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChargeExtras,
+                    request_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.ChargeExtrasRequest.FromString,
+                    response_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.ChargeExtrasResponse.SerializeToString,
+            ),
+            'AddExpense': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddExpense,
+                    request_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.AddExpenseRequest.FromString,
+                    response_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.AddExpenseResponse.SerializeToString,
+            ),
+            'SchedulePayout': grpc.unary_unary_rpc_method_handler(
+                    servicer.SchedulePayout,
+                    request_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.SchedulePayoutRequest.FromString,
+                    response_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.SchedulePayoutResponse.SerializeToString,
+            ),
+            'FreezeReserve': grpc.unary_unary_rpc_method_handler(
+                    servicer.FreezeReserve,
+                    request_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.FreezeReserveRequest.FromString,
+                    response_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.FreezeReserveResponse.SerializeToString,
+            ),
+            'UnfreezeReserve': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnfreezeReserve,
+                    request_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.UnfreezeReserveRequest.FromString,
+                    response_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.UnfreezeReserveResponse.SerializeToString,
+            ),
+            'SubmitDisputeEvidence': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitDisputeEvidence,
+                    request_deserializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.SubmitDisputeEvidenceRequest.FromString,
+                    response_serializer=callsheet_dot_payments_dot_v1_dot_payments__pb2.SubmitDisputeEvidenceResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -593,6 +705,168 @@ class PaymentsService:
             '/callsheet.payments.v1.PaymentsService/RefundPayment',
             callsheet_dot_payments_dot_v1_dot_payments__pb2.RefundPaymentRequest.SerializeToString,
             callsheet_dot_payments_dot_v1_dot_payments__pb2.RefundPaymentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChargeExtras(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.payments.v1.PaymentsService/ChargeExtras',
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.ChargeExtrasRequest.SerializeToString,
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.ChargeExtrasResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddExpense(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.payments.v1.PaymentsService/AddExpense',
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.AddExpenseRequest.SerializeToString,
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.AddExpenseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SchedulePayout(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.payments.v1.PaymentsService/SchedulePayout',
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.SchedulePayoutRequest.SerializeToString,
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.SchedulePayoutResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FreezeReserve(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.payments.v1.PaymentsService/FreezeReserve',
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.FreezeReserveRequest.SerializeToString,
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.FreezeReserveResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UnfreezeReserve(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.payments.v1.PaymentsService/UnfreezeReserve',
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.UnfreezeReserveRequest.SerializeToString,
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.UnfreezeReserveResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitDisputeEvidence(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.payments.v1.PaymentsService/SubmitDisputeEvidence',
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.SubmitDisputeEvidenceRequest.SerializeToString,
+            callsheet_dot_payments_dot_v1_dot_payments__pb2.SubmitDisputeEvidenceResponse.FromString,
             options,
             channel_credentials,
             insecure,
