@@ -9,6 +9,8 @@ NOT_FOUND is then read the same way, as null.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 
 from callsheet.orders.v1 import orders_pb2
@@ -31,6 +33,43 @@ class Receipt(ApiModel):
     created_at: UtcDateTime
 
 
+class ExtraCharge(ApiModel):
+    """Extras or an expense beyond the booking."""
+
+    id: str
+    kind: str
+    status: str
+    subtotal: Money
+    platform_fee: Money
+    tax: Money
+    total: Money
+    decline_code: str | None
+    created_at: UtcDateTime
+
+
+class Payout(ApiModel):
+    """The provider's payout of the order."""
+
+    id: str
+    status: str
+    amount: Money
+    due_at: UtcDateTime
+    transfer_id: str | None
+    reversed: Money
+
+
+class Chargeback(ApiModel):
+    """A chargeback of the payment."""
+
+    id: str
+    status: str
+    reason: str
+    amount: Money
+    due_by: UtcDateTime | None
+    evidence_submitted: bool
+    created_at: UtcDateTime
+
+
 class PaymentSummary(ApiModel):
     """The money of an order."""
 
@@ -41,6 +80,13 @@ class PaymentSummary(ApiModel):
     refunded: Money
     pending_extras: Money
     receipts: list[Receipt]
+    charged_extras: Money
+    charged_back: Money
+    paid_out: Money
+    reserve_frozen: bool
+    charges: list[ExtraCharge]
+    payout: Payout | None
+    chargebacks: list[Chargeback]
 
 
 def payment_summary(message: payments_pb2.GetPaymentSummaryResponse) -> ApiObject:
@@ -56,6 +102,57 @@ def payment_summary(message: payments_pb2.GetPaymentSummaryResponse) -> ApiObjec
         "refunded": money(payment.refunded, currency=currency),
         "pendingExtras": money(message.pending_extras, currency=currency),
         "receipts": [receipt(item, currency=currency) for item in message.receipts],
+        "chargedExtras": money(payment.charged_extras, currency=currency),
+        "chargedBack": money(payment.charged_back, currency=currency),
+        "paidOut": money(payment.paid_out, currency=currency),
+        "reserveFrozen": payment.reserve_frozen,
+        "charges": [extra_charge(item, currency=currency) for item in message.charges],
+        "payout": payout(message.payout, currency=currency) if message.HasField("payout") else None,
+        "chargebacks": [chargeback(item, currency=currency) for item in message.disputes],
+    }
+
+
+def _status(enum: Any, value: int, prefix: str) -> str:
+    return str(enum.Name(value)).removeprefix(prefix)
+
+
+def extra_charge(message: payments_pb2.Charge, *, currency: str) -> ApiObject:
+    """An ExtraCharge."""
+    return {
+        "id": message.id,
+        "kind": message.kind,
+        "status": _status(payments_pb2.ChargeStatus, message.status, "CHARGE_STATUS_"),
+        "subtotal": money(message.subtotal, currency=currency),
+        "platformFee": money(message.platform_fee, currency=currency),
+        "tax": money(message.tax, currency=currency),
+        "total": money(message.total, currency=currency),
+        "declineCode": message.decline_code or None,
+        "createdAt": timestamp(message.created_at),
+    }
+
+
+def payout(message: payments_pb2.Payout, *, currency: str) -> ApiObject:
+    """A Payout."""
+    return {
+        "id": message.id,
+        "status": _status(payments_pb2.PayoutStatus, message.status, "PAYOUT_STATUS_"),
+        "amount": money(message.amount, currency=currency),
+        "dueAt": timestamp(message.due_at),
+        "transferId": message.transfer_id or None,
+        "reversed": money(message.reversed, currency=currency),
+    }
+
+
+def chargeback(message: payments_pb2.Dispute, *, currency: str) -> ApiObject:
+    """A Chargeback."""
+    return {
+        "id": message.id,
+        "status": _status(payments_pb2.DisputeStatus, message.status, "DISPUTE_STATUS_"),
+        "reason": message.reason,
+        "amount": money(message.amount, currency=currency),
+        "dueBy": timestamp(message.due_by) if message.HasField("due_by") else None,
+        "evidenceSubmitted": message.evidence_submitted,
+        "createdAt": timestamp(message.created_at),
     }
 
 

@@ -21,7 +21,6 @@ from callsheet_kit.proto import datetime_of
 from services.orders.domain.order import TimelineEntry
 from services.orders.usecases.ports import OrdersUnitOfWork
 
-
 # The ids a money event may carry, and their names on the timeline.
 ID_FIELDS = {
     "refund_id": "refundId",

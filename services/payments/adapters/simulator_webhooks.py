@@ -26,6 +26,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select, update
 
+from callsheet_kit import failpoints
 from callsheet_kit.clock import Clock
 from callsheet_kit.db import Database
 from services.payments.adapters.tables import stripe_sim_event_table
@@ -88,6 +89,8 @@ class SimulatedWebhooks:
                 "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
             }
             try:
+                # Tests hold deliveries back with it, as an endpoint that is down would.
+                failpoints.hit("stripe_simulator.deliver")
                 status = await self._post(self._url, body, headers)
                 error = None if 200 <= status < 300 else f"the endpoint answered {status}"
             except Exception as failure:  # no answer: retried like any other failure
