@@ -117,13 +117,16 @@ payment_table = Table(
     Column("decline_code", Text),
     Column("charged_extras_cents", BigInteger, nullable=False, server_default="0"),
     Column("charged_back_cents", BigInteger, nullable=False, server_default="0"),
+    Column("disputed_cents", BigInteger, nullable=False, server_default="0"),
     Column("paid_out_cents", BigInteger, nullable=False, server_default="0"),
     Column("reserve_frozen", Boolean, nullable=False, server_default="false"),
     Column("version", BigInteger, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     CheckConstraint("captured_cents <= authorized_cents", name="capture_within_authorization"),
-    CheckConstraint("refunded_cents + charged_back_cents <= captured_cents", name="refund_within_capture"),
+    CheckConstraint(
+        "refunded_cents + charged_back_cents + disputed_cents <= captured_cents", name="refund_within_capture"
+    ),
     CheckConstraint("paid_out_cents >= 0", name="paid_out_not_negative"),
     # A declined attempt does not use the quote up; any other payment does.
     Index("uq_payment_live_quote", "quote_id", unique=True, postgresql_where=text("status <> 'failed'")),

@@ -186,6 +186,7 @@ class Payment(Aggregate):
     decline_code: str | None
     charged_extras_cents: int
     charged_back_cents: int
+    disputed_cents: int
     paid_out_cents: int
     reserve_frozen: bool
     version: int
@@ -221,6 +222,7 @@ class Payment(Aggregate):
         self.decline_code = None
         self.charged_extras_cents = 0
         self.charged_back_cents = 0
+        self.disputed_cents = 0
         self.paid_out_cents = 0
         self.reserve_frozen = False
         self.version = 1
@@ -235,8 +237,9 @@ class Payment(Aggregate):
 
     @property
     def refundable_cents(self) -> int:
-        """What of the booking's capture can still be refunded (not refunded, not lost to a chargeback)."""
-        return self.captured_cents - self.refunded_cents - self.charged_back_cents
+        """What of the booking's capture can still be refunded: not refunded, not lost to a chargeback,
+        and not under one (Stripe refuses to refund a charge while its dispute is open)."""
+        return self.captured_cents - self.refunded_cents - self.charged_back_cents - self.disputed_cents
 
     @property
     def is_captured(self) -> bool:
@@ -355,7 +358,10 @@ class Payment(Aggregate):
         self.record(ReserveUnfrozen(actor=actor, occurred_at=now, amount_cents=amount_cents, key=key))
 
     def dispute_opened(self, dispute: DisputeFacts, *, amount_cents: int, fee_cents: int, now: datetime) -> None:
-        """The card holder disputed the payment."""
+        """The card holder disputed the payment: the amount is not refundable while the dispute is open."""
+        if not 0 <= amount_cents <= self.refundable_cents:
+            raise ValueError(f"cannot dispute {amount_cents}: {self.refundable_cents} is left of the capture")
+        self.disputed_cents += amount_cents
         self._bump(now)
         self.record(
             DisputeOpened(actor="", occurred_at=now, amount_cents=amount_cents, dispute=dispute, fee_cents=fee_cents)
@@ -367,14 +373,16 @@ class Payment(Aggregate):
         self.record(DisputeUpdated(actor="", occurred_at=now, amount_cents=amount_cents, dispute=dispute))
 
     def dispute_won(self, dispute: DisputeFacts, *, amount_cents: int, now: datetime) -> None:
-        """The dispute was decided for the platform."""
+        """The dispute was decided for the platform: the amount is the platform's again."""
+        self.disputed_cents -= amount_cents
         self._bump(now)
         self.record(DisputeWon(actor="", occurred_at=now, amount_cents=amount_cents, dispute=dispute))
 
     def dispute_lost(self, dispute: DisputeFacts, *, amount_cents: int, now: datetime) -> None:
-        """The dispute was decided for the card holder: the amount can no longer be refunded."""
-        if not 0 < amount_cents <= self.refundable_cents:
-            raise ValueError(f"cannot lose {amount_cents}: {self.refundable_cents} is left of the capture")
+        """The dispute was decided for the card holder: the amount is gone for good."""
+        if not 0 < amount_cents <= self.disputed_cents:
+            raise ValueError(f"cannot lose {amount_cents}: {self.disputed_cents} is disputed")
+        self.disputed_cents -= amount_cents
         self.charged_back_cents += amount_cents
         self._bump(now)
         self.record(DisputeLost(actor="", occurred_at=now, amount_cents=amount_cents, dispute=dispute))

@@ -139,7 +139,8 @@ async def apply_dispute_event(uow: PaymentsUnitOfWork, event: StripeEvent, *, fe
         await release(uow, payment, key=_freeze_key(dispute.dispute_id), actor="")
         return None
     if dispute.status == "lost":
-        payment.dispute_lost(facts(dispute), amount_cents=min(amount, payment.refundable_cents), now=uow.now)
+        if amount:
+            payment.dispute_lost(facts(dispute), amount_cents=amount, now=uow.now)
         await release(uow, payment, key=_freeze_key(dispute.dispute_id), actor="")
         return payment.order_id if payment.paid_out_cents else None
     payment.dispute_updated(facts(dispute), amount_cents=amount, now=uow.now)

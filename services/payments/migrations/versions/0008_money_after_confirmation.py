@@ -25,7 +25,7 @@ def _now_columns() -> list[sa.Column[sa.DateTime]]:
 
 def upgrade() -> None:
     op.add_column("payment", sa.Column("payment_method_id", sa.Text()), schema="pay")
-    for column in ("charged_extras_cents", "charged_back_cents", "paid_out_cents"):
+    for column in ("charged_extras_cents", "charged_back_cents", "disputed_cents", "paid_out_cents"):
         op.add_column("payment", sa.Column(column, sa.BigInteger(), nullable=False, server_default="0"), schema="pay")
     op.add_column(
         "payment", sa.Column("reserve_frozen", sa.Boolean(), nullable=False, server_default="false"), schema="pay"
@@ -34,7 +34,7 @@ def upgrade() -> None:
     op.create_check_constraint(
         "ck_payment_refund_within_capture",
         "payment",
-        "refunded_cents + charged_back_cents <= captured_cents",
+        "refunded_cents + charged_back_cents + disputed_cents <= captured_cents",
         schema="pay",
     )
     op.create_check_constraint("ck_payment_paid_out_not_negative", "payment", "paid_out_cents >= 0", schema="pay")
