@@ -9,14 +9,18 @@ Bookings are 2 hours of ``u_provider_1`` (150.00 an hour) in New York: 300.00 + 
 
 from __future__ import annotations
 
+import json
+import time
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from saga_tools import BUYER, PROVIDER, advance_clock, arm, disarm, key, quote, wait_for
-from system_client import CHECKOUT, CONFIRM, GraphQLError, System, rpc
+from system_client import CHECKOUT, CONFIRM, GraphQLError, System, rpc, rpc_all_at_once
 from test_cancellation_money import service_now
 from test_ledger import ledger
+from test_stripe_webhooks import deliver, intent_of
 
 from callsheet.common.v1.money_pb2 import Money
 from callsheet.payments.v1 import payments_pb2, payments_pb2_grpc
@@ -369,3 +373,76 @@ def test_the_money_commands_refuse_what_does_not_apply(system: System) -> None:
     with pytest.raises(DomainError) as bad:
         call(system, "SubmitDisputeEvidence", missing, caller="support")
     assert [v.field for v in bad.value.violations] == ["evidence.not_a_field"]
+
+
+def dispute_event(kind: str, *, dispute_id: str, intent_id: str, status: str, created: int) -> bytes:
+    """A ``charge.dispute.*`` event as Stripe shapes it."""
+    return json.dumps(
+        {
+            "id": f"evt_{uuid.uuid4().hex[:24]}",
+            "object": "event",
+            "created": created,
+            "livemode": False,
+            "type": kind,
+            "data": {
+                "object": {
+                    "id": dispute_id,
+                    "object": "dispute",
+                    "amount": TOTAL,
+                    "currency": "usd",
+                    "payment_intent": intent_id,
+                    "reason": "product_not_received",
+                    "status": status,
+                    "created": created,
+                    "evidence_details": {"due_by": created + 7 * 86400, "submission_count": 0},
+                }
+            },
+        }
+    ).encode()
+
+
+def test_chargeback_events_out_of_order_and_repeated_have_one_effect(system: System) -> None:
+    order_id = confirmed(system)
+    intent, dispute_id, start = intent_of(system, order_id), f"dp_{uuid.uuid4().hex[:20]}", int(time.time())
+    created = dispute_event(
+        "charge.dispute.created", dispute_id=dispute_id, intent_id=intent, status="needs_response", created=start
+    )
+    closed = dispute_event(
+        "charge.dispute.closed", dispute_id=dispute_id, intent_id=intent, status="lost", created=start + 60
+    )
+    stale = dispute_event(
+        "charge.dispute.updated", dispute_id=dispute_id, intent_id=intent, status="under_review", created=start + 30
+    )
+    # The decision first, then the opening, then a stale update, then the decision twice more.
+    for body in (closed, created, stale, closed, closed):
+        assert deliver(system, body).status_code == 200
+    order = money_of(system, order_id)
+    [chargeback] = order["payment"]["chargebacks"]
+    assert (chargeback["status"], chargeback["reason"]) == ("LOST", "product_not_received")
+    assert order["payment"]["chargedBack"]["amountCents"] == TOTAL and not order["payment"]["reserveFrozen"]
+    book = ledger(system, order_id)
+    kinds = [kind for kind, *_ in book["entries"]]
+    assert kinds.count("dispute_opened") == 1 and kinds.count("dispute_lost") == 1
+    # The buyer's bank took it all back: only Stripe's fee is left on the platform.
+    assert nonzero(book) == {"platform_cash": -1_500, "stripe_fees": 1_500}
+    # A bad signature changes nothing.
+    other = dispute_event(
+        "charge.dispute.created", dispute_id="dp_forged", intent_id=intent, status="needs_response", created=start
+    )
+    assert deliver(system, other, secret="whsec_not_ours").status_code == 400
+    assert len(money_of(system, order_id)["payment"]["chargebacks"]) == 1
+
+
+def test_extras_asked_fifty_times_at_once_with_one_key_charge_once(system: System) -> None:
+    order_id = confirmed(system)
+    request = payments_pb2.ChargeExtrasRequest(
+        request_id=key(),
+        order_id=order_id,
+        items=[payments_pb2.ExtraItem(description="rush delivery", quantity=1, unit_amount=usd(2_000))],
+    )
+    answers = rpc_all_at_once(system, "payments", Stub, "ChargeExtras", [request] * 50, caller="cards")
+    made = [a for a in answers if isinstance(a, payments_pb2.ChargeExtrasResponse)]
+    assert len(made) == 50 and len({answer.charge.id for answer in made}) == 1
+    book = ledger(system, order_id)
+    assert [kind for kind, *_ in book["entries"]].count("charge") == 1
+    assert book["posted"]["platform_cash"] == TOTAL + made[0].charge.total.amount_cents

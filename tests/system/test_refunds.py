@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from typing import Any
 
 import pytest
 from saga_tools import PROVIDER, checkout, key, quote, wait_for
-from system_client import CONFIRM, System, rpc
+from system_client import CONFIRM, System, rpc, rpc_all_at_once
 from test_ledger import ledger
 
 from callsheet.common.v1.money_pb2 import Money
 from callsheet.payments.v1 import payments_pb2, payments_pb2_grpc
 from callsheet_kit.errors import DomainError
-from callsheet_kit.identity import Caller, CredentialIssuer, reset_caller, set_caller
-from callsheet_kit.keys import private_key_from_text
-from callsheet_kit.rpc import invoke, open_channel
 
 TOTAL = 35_930
 
@@ -36,22 +32,8 @@ def refund_request(order_id: str, request_id: str, cents: int) -> payments_pb2.R
 
 def refund_all_at_once(system: System, requests: list[payments_pb2.RefundPaymentRequest]) -> list[Any]:
     """Sends every request at the same time, as support would; each answer or DomainError, in order."""
-
-    async def run() -> list[Any]:
-        key_text = system.stack.keys.private_keys["support"]
-        issuer = CredentialIssuer(service="support", key=private_key_from_text(key_text))
-        channel = open_channel(f"127.0.0.1:{system.stack.ports['payments']}", issuer=issuer, audience="payments")
-        stub = payments_pb2_grpc.PaymentsServiceStub(channel)
-        token = set_caller(Caller())
-        try:
-            return await asyncio.gather(
-                *(invoke(stub.RefundPayment, request, timeout=60) for request in requests), return_exceptions=True
-            )
-        finally:
-            reset_caller(token)
-            await channel.close(None)
-
-    return asyncio.run(run())
+    stub = payments_pb2_grpc.PaymentsServiceStub
+    return rpc_all_at_once(system, "payments", stub, "RefundPayment", list(requests), caller="support")
 
 
 def test_fifty_concurrent_refunds_with_their_own_keys_never_give_back_more_than_was_captured(system: System) -> None:
