@@ -1,4 +1,5 @@
-"""The bench: every public operation and the bare chain, sequential and at 32 clients, in one run.
+"""The bench: every public operation and the bare chain, sequential and at 32 clients, in one run;
+then the money commands the cards engine and support send payments (``bench.money``).
 
 Inputs each mutation consumes (a quote to check out, an authorized order to confirm, a confirmed
 one to cancel) are made before its measurement starts, so only the operation itself is timed.
@@ -26,6 +27,7 @@ from nats import connect as nats_connect
 
 from bench.client import Connection
 from bench.cpu import cpu_snapshot, cpu_used
+from bench.money import MoneyCalls
 from callsheet_kit.paging import encode_cursor
 from devstack.ports import free_port, wait_for_port
 from devstack.stack import ROOT, Stack
@@ -286,6 +288,14 @@ class Bench:
             await conn.graphql(self.admin, LEDGER, {"id": confirmed[index % len(confirmed)]["id"]})
 
         results.append(await self.measure("orderLedger (admin)", read_ledger))
+
+        # The money commands of the cards engine and support, on confirmed orders of their own.
+        money = MoneyCalls(self.stack, await self.prepare("confirmed", self.per_operation))
+        try:
+            for name, send in money.requests().items():
+                results.append(await self.measure(name, send))
+        finally:
+            await money.close()
         return results
 
     async def timeline_pages(self) -> dict[str, float]:

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 import psycopg
 
 from bench.client import Connection
+from bench.money import MoneyCalls
 from bench.run import CANCEL, CHECKOUT, CONFIRM, LEDGER, ORDER, ORDERS, QUOTE, Bench, Counts
 from devstack.stack import ROOT, Stack
 
@@ -112,6 +113,8 @@ async def _main() -> None:
             "orders(first: 20)": requests(lambda c, _: c.graphql(bench.buyer, ORDERS, {})),
             "orderLedger (admin)": requests(lambda c, i: c.graphql(bench.admin, LEDGER, {"id": confirmed[i]["id"]})),
         }
+        money = MoneyCalls(stack, await bench.prepare("confirmed", count))
+        operations.update({name: requests(send) for name, send in money.requests().items()})
         async with await psycopg.AsyncConnection.connect(stack.database_url, autocommit=True) as admin:
             await asyncio.sleep(SETTLE_SECONDS)
             idle = await _count(stack, admin, lambda: asyncio.sleep(REQUESTS * 0.02))
@@ -123,6 +126,7 @@ async def _main() -> None:
                 counted = await _count(stack, admin, functools.partial(run, 0, REQUESTS))
                 print(f"{name:32} {counted}")
                 await connection[0].close()
+        await money.close()
     finally:
         await asyncio.to_thread(stack.stop)
 
