@@ -193,11 +193,15 @@ async def recover_from_provider(deps: PaymentsDeps, order_id: str, *, cause: str
         reversed_before = payout.reversed_cents
     if amount <= 0:
         return 0
-    result = await deps.provider.reverse_transfer(
-        transfer_id=payout.stripe_transfer,
-        amount_cents=amount,
-        idempotency_key=f"reversal:{payout.payout_id}:{reversed_before}",
-    )
+    try:
+        result = await deps.provider.reverse_transfer(
+            transfer_id=payout.stripe_transfer,
+            amount_cents=amount,
+            idempotency_key=f"reversal:{payout.payout_id}:{reversed_before}",
+        )
+    except Exception as error:  # the money already moved; the debt stays recorded for the next recovery
+        log.warning("reversal of payout %s for %s failed; the debt stays recorded: %s", payout.payout_id, cause, error)
+        return 0
     async with deps.uow() as uow:
         payment = await payment_to_move(uow, order_id)
         current = await uow.payout_of(order_id, lock=True)
