@@ -15,6 +15,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 from saga_tools import BUYER, PROVIDER, advance_clock, arm, disarm, key, quote, wait_for
 from system_client import CHECKOUT, CONFIRM, GraphQLError, System, rpc, rpc_all_at_once
@@ -39,7 +40,7 @@ MONEY = """query($id: ID!) { order(id: $id) { id state
     charges { kind status subtotal { amountCents } platformFee { amountCents } tax { amountCents } total { amountCents } }
     payout { status amount { amountCents } dueAt transferId reversed { amountCents } }
     chargebacks { id status reason amount { amountCents } dueBy evidenceSubmitted }
-    receipts { kind total { amountCents } } }
+    receipts { kind total { amountCents } downloadUrl } }
   timeline(first: 50) { edges { node { kind subtype payload } } } } }"""
 
 
@@ -121,6 +122,14 @@ def test_extras_are_charged_once_with_fee_and_tax_as_quoted_and_a_receipt_of_the
         ("extras", 11_977),
     ]
     assert entry(order, "payment.charged")["amountCents"] == 11_977
+    # The extras' receipt gets its PDF like any other.
+    documented = wait_for(
+        lambda: money_of(system, order_id)["payment"]["receipts"],
+        lambda receipts: all(r["downloadUrl"] for r in receipts),
+        what="the extras receipt's document",
+    )
+    pdf = httpx.get(documented[-1]["downloadUrl"], trust_env=False)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     book = ledger(system, order_id)
     assert [kind for kind, *_ in book["entries"]] == ["authorization", "capture", "charge"]
     assert book["posted"] == {
