@@ -97,13 +97,14 @@ def entry_for(payment: Payment, event: PaymentEvent, books: Books) -> Entry | No
             return ledger.transfer_reversal(
                 order_id=order, provider_id=provider, currency=currency, amount_cents=amount, key=event.key
             )
-        case ReserveFrozen():
-            return ledger.reserve_freeze(
-                order_id=order, provider_id=provider, currency=currency, amount_cents=amount, key=event.key
-            )
-        case ReserveUnfrozen():
-            return ledger.reserve_release(
-                order_id=order, provider_id=provider, currency=currency, amount_cents=amount, key=event.key
+        case ReserveFrozen() | ReserveUnfrozen():
+            return ledger.reserve(
+                order_id=order,
+                provider_id=provider,
+                currency=currency,
+                amount_cents=amount,
+                key=event.key,
+                release=isinstance(event, ReserveUnfrozen),
             )
         case DisputeOpened():
             return ledger.dispute_opened(

@@ -314,30 +314,14 @@ def transfer_reversal(*, order_id: str, provider_id: str, currency: str, amount_
     )
 
 
-def reserve_freeze(*, order_id: str, provider_id: str, currency: str, amount_cents: int, key: str) -> Entry:
-    """What the order owes its provider, moved into the frozen reserve."""
-    return _moved(
-        f"freeze:{key}",
-        EntryKind.RESERVE_FREEZE,
-        order_id,
-        currency,
-        provider_payable(provider_id),
-        provider_reserve(provider_id),
-        amount_cents,
-    )
-
-
-def reserve_release(*, order_id: str, provider_id: str, currency: str, amount_cents: int, key: str) -> Entry:
-    """What is left in the reserve, owed to the provider again."""
-    return _moved(
-        f"release:{key}",
-        EntryKind.RESERVE_RELEASE,
-        order_id,
-        currency,
-        provider_reserve(provider_id),
-        provider_payable(provider_id),
-        amount_cents,
-    )
+def reserve(
+    *, order_id: str, provider_id: str, currency: str, amount_cents: int, key: str, release: bool = False
+) -> Entry:
+    """What the order owes its provider moved into the frozen reserve, or (``release``) what is left of it back."""
+    payable, frozen = provider_payable(provider_id), provider_reserve(provider_id)
+    if release:
+        return _moved(f"release:{key}", EntryKind.RESERVE_RELEASE, order_id, currency, frozen, payable, amount_cents)
+    return _moved(f"freeze:{key}", EntryKind.RESERVE_FREEZE, order_id, currency, payable, frozen, amount_cents)
 
 
 def dispute_opened(*, order_id: str, currency: str, amount_cents: int, fee_cents: int, dispute_id: str) -> Entry:

@@ -23,7 +23,6 @@ from typing import Any
 
 from callsheet_kit.errors import Violations, idempotency_mismatch, permission_denied
 from callsheet_kit.idempotency import check_key
-from callsheet_kit.identity import Caller
 from callsheet_kit.ids import new_id
 from callsheet_kit.validation import MAX_ID, check_range, check_text
 from services.payments.domain.errors import PaymentsReason
@@ -88,13 +87,15 @@ class Charged:
     payment: Payment
 
 
-def _require_cards(caller: Caller) -> None:
-    if caller.service != CARDS_SERVICE:
+def _checked(command: ChargeExtras | AddExpense) -> Violations:
+    """Who asks, the key, the order and the number of items; the items' own fields are the caller's to add."""
+    if command.caller.service != CARDS_SERVICE:
         raise permission_denied("only the cards engine charges extras and expenses")
-
-
-def _check_items(violations: Violations, count: int) -> None:
-    violations.check(1 <= count <= MAX_ITEMS, "items", f"must hold 1 to {MAX_ITEMS} items")
+    check_key(command.request_id)
+    violations = Violations()
+    check_text(violations, "order_id", command.order_id, max_length=MAX_ID, required=True)
+    violations.check(1 <= len(command.items) <= MAX_ITEMS, "items", f"must hold 1 to {MAX_ITEMS} items")
+    return violations
 
 
 def _check_currency(violations: Violations, field: str, currency: str, expected: str) -> None:
@@ -135,11 +136,7 @@ def _declined(code: str) -> Exception:
 
 async def charge_extras(deps: PaymentsDeps, command: ChargeExtras) -> Charged:
     """Charges accepted extras once per caller and key; PAYMENT_DECLINED when the card refuses."""
-    _require_cards(command.caller)
-    check_key(command.request_id)
-    violations = Violations()
-    check_text(violations, "order_id", command.order_id, max_length=MAX_ID, required=True)
-    _check_items(violations, len(command.items))
+    violations = _checked(command)
     for index, item in enumerate(command.items[:MAX_ITEMS]):
         at = f"items[{index}]"
         check_text(violations, f"{at}.description", item.description, max_length=MAX_DESCRIPTION, required=True)
@@ -182,11 +179,7 @@ async def charge_extras(deps: PaymentsDeps, command: ChargeExtras) -> Charged:
 
 async def add_expense(deps: PaymentsDeps, command: AddExpense) -> ChargeRecord:
     """Records an approved expense once per caller and key, charged with the final settlement."""
-    _require_cards(command.caller)
-    check_key(command.request_id)
-    violations = Violations()
-    check_text(violations, "order_id", command.order_id, max_length=MAX_ID, required=True)
-    _check_items(violations, len(command.items))
+    violations = _checked(command)
     for index, item in enumerate(command.items[:MAX_ITEMS]):
         at = f"items[{index}]"
         check_text(violations, f"{at}.category", item.category, max_length=60, required=True)
