@@ -90,6 +90,13 @@ async def test_rest_payment_is_null_while_there_is_none_and_the_summary_once_the
                 "createdAt": "2030-05-01T10:00:00Z",
             }
         ],
+        "chargedExtras": {"amountCents": 0, "currency": "USD"},
+        "chargedBack": {"amountCents": 0, "currency": "USD"},
+        "paidOut": {"amountCents": 0, "currency": "USD"},
+        "reserveFrozen": False,
+        "charges": [],
+        "payout": None,
+        "chargebacks": [],
     }
 
 
