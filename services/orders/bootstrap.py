@@ -33,6 +33,8 @@ PAYMENT_EVENTS = (
     payment_events.PaymentCharged,
     payment_events.PayoutScheduled,
     payment_events.PayoutReleased,
+    payment_events.PayoutPaid,
+    payment_events.PayoutFailed,
     payment_events.TransferReversed,
     payment_events.ReserveFrozen,
     payment_events.ReserveUnfrozen,

@@ -206,6 +206,7 @@ class Recorded(stripe.HTTPClient):
                 "query": parse_qs(parts.query),
                 "form": {name: values[0] for name, values in form.items()},
                 "idempotency_key": headers.get("Idempotency-Key"),
+                "stripe_account": headers.get("Stripe-Account"),
             }
         )
         status, body = self.answers.pop(0)
@@ -320,8 +321,16 @@ def test_payments_refuses_to_start_outside_dev_without_stripes_key_and_webhook_s
 
 @pytest.mark.asyncio
 async def test_a_transfer_and_its_reversal_are_sent_as_stripe_connect_expects() -> None:
-    transfer = {"id": "tr_recorded", "object": "transfer", "amount": 40_000, "amount_reversed": 0, "currency": "usd"}
-    reversed_one = {**transfer, "amount_reversed": 10_000}
+    transfer = {
+        "id": "tr_recorded",
+        "object": "transfer",
+        "amount": 40_000,
+        "amount_reversed": 0,
+        "currency": "usd",
+        "destination": "acct_provider",
+        "destination_payment": "py_123",
+    }
+    reversed_one = {**transfer, "amount_reversed": 10_000, "destination_payment": {"id": "py_123", "object": "charge"}}
     reversal = {"id": "trr_recorded", "object": "transfer_reversal", "amount": 10_000, "transfer": "tr_recorded"}
     processor, http = recorded_processor([(200, transfer), (200, reversal), (200, reversed_one)])
     made = await processor.transfer(
@@ -331,9 +340,14 @@ async def test_a_transfer_and_its_reversal_are_sent_as_stripe_connect_expects() 
         transfer_group="ord_1",
         idempotency_key="payout:ord_1",
     )
-    assert (made.transfer_id, made.amount_cents, made.reversed_cents) == ("tr_recorded", 40_000, 0)
+    assert (made.transfer_id, made.amount_cents, made.reversed_cents, made.destination_payment) == (
+        "tr_recorded",
+        40_000,
+        0,
+        "py_123",
+    )
     back = await processor.reverse_transfer(transfer_id="tr_recorded", amount_cents=10_000, idempotency_key="rev:1")
-    assert back.reversed_cents == 10_000
+    assert (back.reversed_cents, back.destination_payment) == (10_000, "py_123")  # read from the expanded payment
     sent, reversed_request, read = http.requests
     assert (sent["method"], sent["path"], sent["idempotency_key"]) == ("POST", "/v1/transfers", "payout:ord_1")
     assert sent["form"] == {
@@ -348,6 +362,57 @@ async def test_a_transfer_and_its_reversal_are_sent_as_stripe_connect_expects() 
         "rev:1",
     )
     assert (read["method"], read["path"]) == ("GET", "/v1/transfers/tr_recorded")
+
+
+@pytest.mark.asyncio
+async def test_a_transfer_stripe_reports_without_a_destination_payment_names_none() -> None:
+    bare = {"id": "tr_bare", "object": "transfer", "amount": 5_000, "amount_reversed": 0, "currency": "usd"}
+    processor, _ = recorded_processor([(200, bare)])
+    made = await processor.transfer(
+        amount_cents=5_000, currency="USD", destination="acct_provider", transfer_group="ord_2", idempotency_key="k"
+    )
+    assert made.destination_payment == ""
+
+
+def balance_transaction(txn_id: str, source: Any) -> dict[str, Any]:
+    return {"id": txn_id, "object": "balance_transaction", "type": "payment", "amount": 40_000, "source": source}
+
+
+@pytest.mark.asyncio
+async def test_a_providers_payout_is_read_as_the_transfers_payments_it_carried_every_page_of_them() -> None:
+    first = {
+        "object": "list",
+        "url": "/v1/balance_transactions",
+        "data": [
+            balance_transaction("txn_1", "py_1"),
+            balance_transaction("txn_2", {"id": "py_2", "object": "charge"}),
+        ],
+        "has_more": True,
+    }
+    second = {
+        "object": "list",
+        "url": "/v1/balance_transactions",
+        "data": [balance_transaction("txn_3", "py_3")],
+        "has_more": False,
+    }
+    processor, http = recorded_processor([(200, first), (200, second)])
+    payments = await processor.payout_payments(account="acct_provider", payout_id="po_1")
+    assert payments == ["py_1", "py_2", "py_3"]
+    page_one, page_two = http.requests
+    for request in (page_one, page_two):
+        assert (request["method"], request["path"], request["stripe_account"]) == (
+            "GET",
+            "/v1/balance_transactions",
+            "acct_provider",
+        )
+        assert request["form"] == {} and request["idempotency_key"] is None
+    assert page_one["query"] == {"payout": ["po_1"], "type": ["payment"], "limit": ["100"]}
+    assert page_two["query"] == {
+        "payout": ["po_1"],
+        "type": ["payment"],
+        "limit": ["100"],
+        "starting_after": ["txn_2"],
+    }
 
 
 @pytest.mark.asyncio

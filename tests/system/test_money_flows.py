@@ -1,5 +1,5 @@
-"""The money after confirmation, end to end on the simulator, to the cent: extras, expenses, the payout,
-a freeze released minus a refund, and chargebacks won and lost after the payout.
+"""The money after confirmation, end to end on the simulator, to the cent: extras, expenses, the payout
+(transferred, then paid to the bank), a freeze released minus a refund, and chargebacks won and lost after the payout.
 
 The cards engine and support call payments over gRPC with their own credentials, as they will;
 everything is read back through the gateway (``Order.payment``, the timeline, ``orderLedger``).
@@ -53,7 +53,11 @@ def confirmed(system: System, method: str = "pm_card_visa") -> str:
     variables = {"i": {"quoteId": quote(system)["id"], "paymentMethodId": method, "idempotencyKey": key()}}
     order = system.gql(BUYER, CHECKOUT, variables)["checkout"]
     system.gql(PROVIDER, CONFIRM, {"i": {"orderId": order["id"], "expectedVersion": 1, "idempotencyKey": key()}})
-    wait_for(lambda: ledger(system, order["id"]), lambda found: len(found["entries"]) == 2, what="the capture")
+    wait_for(
+        lambda: ledger(system, order["id"]),
+        lambda found: "capture" in [kind for kind, *_ in found["entries"]],
+        what="the capture",
+    )
     return str(order["id"])
 
 
@@ -189,7 +193,7 @@ def test_expenses_wait_for_the_settlement_and_the_payout_goes_two_days_after_com
     order = wait_for(
         lambda: money_of(system, order_id),
         lambda found: (
-            (found["payment"]["payout"] or {}).get("status") == "PAID" and "payout.released" in subtypes(found)
+            (found["payment"]["payout"] or {}).get("status") == "IN_TRANSIT" and "payout.released" in subtypes(found)
         ),
         what="the payout",
     )
@@ -210,6 +214,15 @@ def test_expenses_wait_for_the_settlement_and_the_payout_goes_two_days_after_com
         "tax_payable": -2_930,
     }
     assert all(total == 0 for total in book["sums"])
+
+    # The provider's Stripe account pays it out to their bank two days later (``payout.paid``).
+    advance_clock(system, 2 * 86400 + 60)
+    banked = wait_for(
+        lambda: money_of(system, order_id),
+        lambda found: found["payment"]["payout"]["status"] == "PAID" and "payout.paid" in subtypes(found),
+        what="the bank payout",
+    )
+    assert entry(banked, "payout.paid")["amountCents"] == 33_750
 
     # After the payout, an expense can no longer be added.
     late = payments_pb2.AddExpenseRequest(
@@ -245,7 +258,7 @@ def test_a_frozen_payout_waits_and_is_released_minus_the_refund(system: System) 
     assert released.released.amount_cents == 30_000 - share
     order = wait_for(
         lambda: money_of(system, order_id),
-        lambda found: found["payment"]["payout"]["status"] == "PAID" and "payout.released" in subtypes(found),
+        lambda found: found["payment"]["payout"]["status"] == "IN_TRANSIT" and "payout.released" in subtypes(found),
         what="the payout after the freeze",
     )
     assert order["payment"]["payout"]["amount"]["amountCents"] == 30_000 - share
@@ -329,7 +342,7 @@ def test_a_chargeback_lost_after_the_payout_is_taken_back_from_the_provider(syst
         settle(system, order_id, completed_at=long_ago(system))
         wait_for(
             lambda: money_of(system, order_id)["payment"]["payout"]["status"],
-            lambda status: status == "PAID",
+            lambda status: status == "IN_TRANSIT",
             what="the payout before the chargeback",
         )
     finally:

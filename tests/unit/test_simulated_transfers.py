@@ -19,6 +19,7 @@ async def test_a_transfer_is_made_once_per_key_and_reversed_in_part_never_beyond
         amount_cents=40_000, currency="USD", destination="acct_p", transfer_group="ord_1", idempotency_key="payout:1"
     )
     assert made == again and made.transfer_id.startswith("tr_sim_")
+    assert made.destination_payment.startswith("py_sim_")
     part = await stripe.reverse_transfer(transfer_id=made.transfer_id, amount_cents=15_000, idempotency_key="r:1")
     repeat = await stripe.reverse_transfer(transfer_id=made.transfer_id, amount_cents=15_000, idempotency_key="r:1")
     assert part.reversed_cents == repeat.reversed_cents == 15_000
@@ -108,3 +109,27 @@ async def test_a_disputing_card_is_disputed_once_captured_and_decided_by_stripes
     ) == won
     with pytest.raises(ValueError, match="already submitted"):
         await stripe.update_dispute(dispute_id=dispute["id"], evidence={}, submit=True, idempotency_key="e:3")
+
+
+@pytest.mark.asyncio
+async def test_a_connected_account_pays_each_transfer_out_to_its_bank_two_days_later() -> None:
+    store = MemorySimulatorStore()
+    stripe = SimulatedStripe(store)
+    made = await stripe.transfer(
+        amount_cents=40_000, currency="USD", destination="acct_p", transfer_group="ord_1", idempotency_key="payout:1"
+    )
+    await stripe.transfer(
+        amount_cents=40_000, currency="USD", destination="acct_p", transfer_group="ord_1", idempotency_key="payout:1"
+    )
+    [paid] = store.events  # one bank payout, however often the transfer was asked for
+    payout = paid["data"]["object"]
+    assert (paid["type"], paid["account"], payout["amount"], payout["status"]) == (
+        "payout.paid",
+        "acct_p",
+        40_000,
+        "paid",
+    )
+    assert payout["arrival_date"] - payout["created"] == 2 * 86400
+    assert await stripe.payout_payments(account="acct_p", payout_id=payout["id"]) == [made.destination_payment]
+    with pytest.raises(LookupError):
+        await stripe.payout_payments(account="acct_other", payout_id=payout["id"])

@@ -7,7 +7,9 @@ ids it knows: ``pm_card_visa`` succeeds, ``pm_card_chargeDeclined`` is declined,
 simulator opens a dispute and queues Stripe's ``charge.dispute.created`` event. Evidence follows
 Stripe's test values: submitting ``uncategorized_text`` "winning_evidence" wins the dispute,
 "losing_evidence" loses it (anything else leaves it under review), each decision queued as
-``charge.dispute.updated`` then ``charge.dispute.closed``. Queued events are delivered to the
+``charge.dispute.updated`` then ``charge.dispute.closed``. Each Connect transfer is paid out
+by the connected account to its bank two days later (``payout.paid``, the event of that account).
+Queued events are delivered to the
 webhook endpoint signed like Stripe's (``services.payments.adapters.simulator_webhooks``).
 Every call carries an idempotency key and repeating one returns the first result, as Stripe does.
 Its state lives in a store: its own tables in the running service (``services.payments.adapters.
@@ -47,6 +49,8 @@ SUCCEEDING_METHODS = {"pm_card_visa", "pm_card_mastercard", "pm_card_amex", DISP
 WINNING_EVIDENCE, LOSING_EVIDENCE = "winning_evidence", "losing_evidence"
 # How long Stripe gives to respond to a dispute in the simulator (card networks give 7 to 21 days).
 EVIDENCE_DAYS = 7
+# When a connected account's payout of a transfer reaches its bank (Stripe's standard US schedule).
+BANK_PAYOUT_DAYS = 2
 
 
 # The API version the simulator's events are shaped after.
@@ -85,9 +89,19 @@ class SimulatedTransfer:
     amount_cents: int
     reversed_cents: int = 0
 
+    @property
+    def destination_payment(self) -> str:
+        """The payment the transfer made on the connected account."""
+        return "py" + self.transfer_id.removeprefix("tr")
+
+    @property
+    def bank_payout(self) -> str:
+        """The connected account's payout to its bank that carries this transfer (one per transfer here)."""
+        return "po" + self.transfer_id.removeprefix("tr")
+
     def result(self) -> TransferResult:
         """The transfer as Stripe reports it."""
-        return TransferResult(self.transfer_id, self.amount_cents, self.reversed_cents)
+        return TransferResult(self.transfer_id, self.amount_cents, self.reversed_cents, self.destination_payment)
 
 
 @dataclass
@@ -354,18 +368,34 @@ class SimulatedStripe:
 
     async def _queue(self, state: SimulatorState, type_: str, dispute: SimulatedDispute, now: datetime) -> None:
         sequence = f"{dispute.dispute_id}:{type_}:{dispute.status}:{dispute.submission_count}"
-        event = {
-            "id": self._id("evt", sequence),
-            "object": "event",
-            "api_version": STRIPE_API_VERSION,
+        await state.queue_event(_event(self._id("evt", sequence), type_, dispute.as_stripe(), now), at=now)
+
+    async def _pay_out_to_bank(self, state: SimulatorState, transfer: SimulatedTransfer, now: datetime) -> None:
+        """The connected account's payout of the transfer to its bank, paid ``BANK_PAYOUT_DAYS`` later."""
+        arrival = now + timedelta(days=BANK_PAYOUT_DAYS)
+        payout = {
+            "id": transfer.bank_payout,
+            "object": "payout",
+            "amount": transfer.amount_cents,
+            "currency": "usd",
+            "arrival_date": int(arrival.timestamp()),
+            "automatic": True,
+            "method": "standard",
+            "type": "bank_account",
+            "status": "paid",
             "created": int(now.timestamp()),
             "livemode": False,
-            "pending_webhooks": 1,
-            "request": {"id": None, "idempotency_key": None},
-            "type": type_,
-            "data": {"object": dispute.as_stripe()},
         }
-        await state.queue_event(event, at=now)
+        event = _event(self._id("evt", f"{transfer.bank_payout}:paid"), "payout.paid", payout, arrival)
+        await state.queue_event({**event, "account": transfer.destination}, at=arrival)
+
+    async def payout_payments(self, *, account: str, payout_id: str) -> list[str]:
+        """What a connected account's bank payout carried: here, the one transfer it was made for."""
+        async with self._store.transaction() as state:
+            transfer = await state.transfer("tr" + payout_id.removeprefix("po"))
+            if transfer is None or transfer.destination != account:
+                raise NoSuchObject(f"No such payout: '{payout_id}'")
+            return [transfer.destination_payment]
 
     async def update_dispute(
         self, *, dispute_id: str, evidence: dict[str, str], submit: bool, idempotency_key: str
@@ -437,6 +467,7 @@ class SimulatedStripe:
             if made is None:
                 made = SimulatedTransfer(transfer_id, destination, transfer_group, amount_cents)
                 await state.save_transfer(made)
+                await self._pay_out_to_bank(state, made, self._clock.now())
             return made.result()
 
     async def reverse_transfer(self, *, transfer_id: str, amount_cents: int, idempotency_key: str) -> TransferResult:
@@ -453,6 +484,21 @@ class SimulatedStripe:
                 await state.save_transfer(transfer)
                 await state.save_reply(key, {"transfer": transfer_id, "amount": amount_cents})
             return transfer.result()
+
+
+def _event(event_id: str, type_: str, found: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """An event as Stripe delivers it."""
+    return {
+        "id": event_id,
+        "object": "event",
+        "api_version": STRIPE_API_VERSION,
+        "created": int(now.timestamp()),
+        "livemode": False,
+        "pending_webhooks": 1,
+        "request": {"id": None, "idempotency_key": None},
+        "type": type_,
+        "data": {"object": found},
+    }
 
 
 async def _existing(state: SimulatorState, intent_id: str) -> SimulatedIntent:
@@ -564,3 +610,8 @@ class OutsideTransactions:
         return await self._provider.reverse_transfer(
             transfer_id=transfer_id, amount_cents=amount_cents, idempotency_key=idempotency_key
         )
+
+    async def payout_payments(self, *, account: str, payout_id: str) -> list[str]:
+        """See ``PaymentProvider.payout_payments``."""
+        require_no_transaction("a payment-provider call")
+        return await self._provider.payout_payments(account=account, payout_id=payout_id)

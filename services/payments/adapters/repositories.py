@@ -424,7 +424,7 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
         """Payouts whose day has come, oldest first, locked; rows another replica holds are skipped."""
         rows = await self.session.execute(
             select(payout_table)
-            .where(payout_table.c.status.in_(("scheduled", "failed")), payout_table.c.due_at <= now)
+            .where(payout_table.c.status == "scheduled", payout_table.c.due_at <= now)
             .order_by(payout_table.c.due_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -434,6 +434,18 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
     async def save_payout(self, payout: PayoutRecord) -> None:
         """Keeps a payout, new or changed."""
         await self._save(payout_table, payout)
+
+    async def payouts_carried(self, destination_payments: Sequence[str]) -> Sequence[PayoutRecord]:
+        """The payouts whose transfers made these payments on a provider's account, locked."""
+        if not destination_payments:
+            return []
+        rows = await self.session.execute(
+            select(payout_table)
+            .where(payout_table.c.destination_payment.in_(list(destination_payments)))
+            .order_by(payout_table.c.payout_id)
+            .with_for_update()
+        )
+        return [PayoutRecord(**row._mapping) for row in rows]
 
     async def add_hold(self, *, key: str, order_id: str, reason: str) -> bool:
         """Records a freeze once by its key."""

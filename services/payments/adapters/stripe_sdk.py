@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import stripe
+from stripe.params import BalanceTransactionListParams
 
 from services.payments.usecases.card_processor import (
     CardDeclined,
@@ -44,7 +45,7 @@ def stripe_client(api_key: str, *, api_base: str = "", timeout_seconds: float = 
 
 
 class StripeProcessor:
-    """``PaymentProvider`` on Stripe's PaymentIntents, Refunds, Connect transfers and Disputes."""
+    """``PaymentProvider`` on Stripe's PaymentIntents, Refunds, Connect transfers and payouts, and Disputes."""
 
     def __init__(self, client: stripe.StripeClient) -> None:
         self._client = client
@@ -210,6 +211,30 @@ class StripeProcessor:
         )
         return _dispute(updated)
 
+    async def payout_payments(self, *, account: str, payout_id: str) -> list[str]:
+        """The payments (``py_…``) that a provider's payout to their bank carried, in the order
+        Stripe lists them (newest first): each is the ``destination_payment`` of a transfer to them.
+
+        Read from the balance transactions of that payout on the provider's connected account
+        (``Stripe-Account``), every page of them. On a connected account, the money a platform's
+        transfer brings in is a balance transaction of type ``payment`` whose source is the
+        transfer's payment, so Stripe is asked for that type only and leaves out the payout's
+        other lines (fees, refunds, reversals, adjustments).
+        """
+        # Filtered by type on Stripe's side rather than by a ``py_`` prefix here: ``payment`` is the
+        # type Stripe gives a transfer received on a connected account.
+        params: BalanceTransactionListParams = {"payout": payout_id, "type": "payment", "limit": 100}
+        payments: list[str] = []
+        while True:
+            page = await self._client.v1.balance_transactions.list_async(params, {"stripe_account": account})
+            for transaction in page.data:
+                source = _id_of(transaction.to_dict().get("source"))
+                if source:
+                    payments.append(source)
+            if not page.has_more or not page.data:
+                return payments
+            params = {**params, "starting_after": page.data[-1].id}
+
 
 @contextmanager
 def _card_errors(payment_method_id: str) -> Iterator[None]:
@@ -236,10 +261,24 @@ def _dispute(dispute: stripe.Dispute) -> DisputeResult:
 
 
 def _transfer(transfer: stripe.Transfer) -> TransferResult:
+    """A transfer as the port reports it, with the payment it made on the provider's account
+    (``destination_payment``, an id or the expanded payment; empty where Stripe names none)."""
     fields = transfer.to_dict()
     return TransferResult(
-        str(fields.get("id", "")), int(fields.get("amount") or 0), int(fields.get("amount_reversed") or 0)
+        transfer_id=str(fields.get("id", "")),
+        amount_cents=int(fields.get("amount") or 0),
+        reversed_cents=int(fields.get("amount_reversed") or 0),
+        destination_payment=_id_of(fields.get("destination_payment")),
     )
+
+
+def _id_of(field: Any) -> str:
+    # A field Stripe can expand: the id itself, or the expanded object carrying it.
+    if isinstance(field, str):
+        return field
+    if isinstance(field, dict):
+        return str(field.get("id") or "")
+    return ""
 
 
 def _intent(intent: stripe.PaymentIntent) -> IntentResult:

@@ -203,7 +203,7 @@ payout_table = Table(
     Column(
         "status",
         Text,
-        CheckConstraint("status in ('scheduled','paid','canceled','failed')", name="status"),
+        CheckConstraint("status in ('scheduled','in_transit','paid','canceled','failed')", name="status"),
         nullable=False,
     ),
     Column("currency", Text, nullable=False),
@@ -211,12 +211,14 @@ payout_table = Table(
     Column("reversed_cents", BigInteger, nullable=False),
     Column("due_at", DateTime(timezone=True), nullable=False),
     Column("stripe_transfer", Text),
+    # The payment the transfer made on the provider's Stripe account: their bank payouts name it.
+    Column("destination_payment", Text, index=True),
     Column("attempts", Integer, nullable=False),
     Column("last_error", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     CheckConstraint("reversed_cents <= amount_cents", name="reversal_within_payout"),
-    Index("ix_payout_due", "due_at", postgresql_where=text("status in ('scheduled','failed')")),
+    Index("ix_payout_due", "due_at", postgresql_where=text("status = 'scheduled'")),
 )
 
 # One freeze of an order's payout; the order is frozen while any is not released.

@@ -29,6 +29,8 @@ from services.payments.domain.payment import (
     PaymentRefunded,
     PaymentStatus,
     PaymentVoided,
+    PayoutFailed,
+    PayoutPaid,
     PayoutReleased,
     PayoutScheduled,
     ReserveFrozen,
@@ -57,6 +59,8 @@ _EVENTS: dict[type[PaymentEvent], type[Message]] = {
     PaymentCharged: events_pb2.PaymentCharged,
     PayoutScheduled: events_pb2.PayoutScheduled,
     PayoutReleased: events_pb2.PayoutReleased,
+    PayoutPaid: events_pb2.PayoutPaid,
+    PayoutFailed: events_pb2.PayoutFailed,
     TransferReversed: events_pb2.TransferReversed,
     ReserveFrozen: events_pb2.ReserveFrozen,
     ReserveUnfrozen: events_pb2.ReserveUnfrozen,
@@ -72,6 +76,7 @@ _CHARGE_STATUS = {
 }
 _PAYOUT_STATUS = {
     "scheduled": payments_pb2.PAYOUT_STATUS_SCHEDULED,
+    "in_transit": payments_pb2.PAYOUT_STATUS_IN_TRANSIT,
     "paid": payments_pb2.PAYOUT_STATUS_PAID,
     "canceled": payments_pb2.PAYOUT_STATUS_CANCELED,
     "failed": payments_pb2.PAYOUT_STATUS_FAILED,
@@ -173,7 +178,7 @@ def encode_payout(payout: PayoutRecord) -> payments_pb2.Payout:
         order_id=payout.order_id,
         provider_id=payout.provider_id,
         status=_PAYOUT_STATUS[payout.status],
-        amount=money(payout.amount_cents if payout.status == "paid" else 0, payout.currency),
+        amount=money(payout.amount_cents if payout.stripe_transfer else 0, payout.currency),
         due_at=timestamp(payout.due_at),
         transfer_id=payout.stripe_transfer or "",
         reversed=money(payout.reversed_cents, payout.currency),
@@ -234,6 +239,8 @@ def encode_event(aggregate: Aggregate, event: DomainEvent) -> Message | None:
             message.due_at.CopyFrom(timestamp(event.due_at))
         case PayoutReleased():
             message.payout_id, message.transfer_id = event.payout_id, event.transfer_id
+        case PayoutPaid() | PayoutFailed():
+            message.payout_id = event.payout_id
         case TransferReversed():
             message.payout_id, message.cause = event.payout_id, event.cause
         case ReserveFrozen():

@@ -100,6 +100,20 @@ class PayoutReleased(PaymentEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PayoutPaid(PaymentEvent):
+    """The provider's Stripe account paid the payout out to their bank."""
+
+    payout_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PayoutFailed(PaymentEvent):
+    """The provider's bank refused the payout."""
+
+    payout_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class TransferReversed(PaymentEvent):
     """Part of the payout was taken back from the provider (``cause`` is the refund or dispute).
 
@@ -332,6 +346,12 @@ class Payment(Aggregate):
                 actor="", occurred_at=now, amount_cents=amount_cents, payout_id=payout_id, transfer_id=transfer_id
             )
         )
+
+    def bank_payout(self, *, payout_id: str, amount_cents: int, paid: bool, now: datetime) -> None:
+        """The provider's Stripe account paid the payout to their bank, or their bank refused it."""
+        self._bump(now)
+        kind = PayoutPaid if paid else PayoutFailed
+        self.record(kind(actor="", occurred_at=now, amount_cents=amount_cents, payout_id=payout_id))
 
     def transfer_reversed(self, *, payout_id: str, cause: str, key: str, amount_cents: int, now: datetime) -> None:
         """Part of the payout came back from the provider."""

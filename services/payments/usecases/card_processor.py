@@ -42,11 +42,16 @@ class RefundResult:
 
 @dataclass(frozen=True)
 class TransferResult:
-    """A Connect transfer to a provider's account as the processor reports it."""
+    """A Connect transfer to a provider's account as the processor reports it.
+
+    ``destination_payment`` is the payment the transfer made on the connected account (``py_…``):
+    the account's bank payouts name what they carry by it.
+    """
 
     transfer_id: str
     amount_cents: int
     reversed_cents: int
+    destination_payment: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,4 +125,8 @@ class PaymentProvider(Protocol):
     ) -> DisputeResult:
         """Stages evidence on a dispute, or submits what is staged (``submit``): a dispute's
         evidence is submitted once, after which the card network decides."""
+        ...
+
+    async def payout_payments(self, *, account: str, payout_id: str) -> list[str]:
+        """The transfers' payments (``py_…``) that a connected account's payout to its bank carried."""
         ...

@@ -203,7 +203,7 @@ async def add_expense(deps: PaymentsDeps, command: AddExpense) -> ChargeRecord:
         charge = await uow.charge_by_key(key)
         if charge is None:
             payout = await uow.payout_of(command.order_id)
-            if payout is not None and payout.status == "paid":
+            if payout is not None and payout.stripe_transfer is not None:
                 raise PaymentsReason.PAYOUT_RELEASED.error("the provider's payout was already released")
             currencies = Violations()
             for index, item in enumerate(command.items):

@@ -9,7 +9,9 @@ a payout whose day has come, of an order not frozen and a provider whose account
 transferred for what the order owes its provider then. The amount is fixed in one transaction,
 the transfer made outside any, under the payout's own idempotency key, and recorded in a third;
 a crash between them retries the same transfer, which Stripe answers once. A transfer refused
-waits and is retried; a provider account not active holds the payout until it is.
+waits and is retried; a provider account not active holds the payout until it is. Once
+transferred the payout is IN_TRANSIT, on the provider's Stripe balance; the account's payout to
+their bank (Stripe's ``payout.paid`` or ``payout.failed`` of that account) makes it PAID, or FAILED.
 
 ``recover_from_provider``: a refund or a lost chargeback after the payout leaves the provider
 owing their share back (their receivable account); a transfer reversal takes it back from the
@@ -153,21 +155,21 @@ async def release_due_payouts(deps: PaymentsDeps) -> int:
         except Exception as error:  # refused or unreachable: the same transfer is tried again later
             log.warning("payout %s not transferred: %s", payout.payout_id, error)
             async with deps.uow() as uow:
-                failed = await uow.payout_of(payout.order_id, lock=True)
-                assert failed is not None
-                if failed.status != "paid":
-                    failed.status, failed.last_error = "failed", f"{type(error).__name__}: {error}"
-                    failed.due_at, failed.updated_at = uow.now + RETRY_AFTER, uow.now
-                    await uow.save_payout(failed)
+                held = await uow.payout_of(payout.order_id, lock=True)
+                assert held is not None
+                if held.stripe_transfer is None:
+                    held.last_error = f"{type(error).__name__}: {error}"
+                    held.due_at, held.updated_at = uow.now + RETRY_AFTER, uow.now
+                    await uow.save_payout(held)
                     await uow.commit()
             continue
         async with deps.uow() as uow:
             payment = await payment_to_move(uow, payout.order_id)
             current = await uow.payout_of(payout.order_id, lock=True)
             assert current is not None
-            if current.status != "paid":
-                current.status, current.stripe_transfer, current.last_error = "paid", transfer.transfer_id, None
-                current.updated_at = uow.now
+            if current.stripe_transfer is None:
+                current.status, current.stripe_transfer, current.last_error = "in_transit", transfer.transfer_id, None
+                current.destination_payment, current.updated_at = transfer.destination_payment or None, uow.now
                 await uow.save_payout(current)
                 payment.paid_out(
                     payout_id=current.payout_id,

@@ -118,7 +118,7 @@ class PayoutRecord:
     order_id: str
     provider_id: str
     key: str
-    status: str  # scheduled | paid | canceled | failed
+    status: str  # scheduled | in_transit | paid | canceled | failed
     currency: str
     amount_cents: int
     reversed_cents: int
@@ -127,6 +127,7 @@ class PayoutRecord:
     created_at: datetime
     updated_at: datetime
     stripe_transfer: str | None = None
+    destination_payment: str | None = None
     last_error: str | None = None
 
 
@@ -275,6 +276,10 @@ class PaymentsUnitOfWork(Transaction, Protocol):
 
     async def save_payout(self, payout: PayoutRecord) -> None:
         """Keeps a payout, new or changed."""
+        ...
+
+    async def payouts_carried(self, destination_payments: Sequence[str]) -> Sequence[PayoutRecord]:
+        """The payouts whose transfers made these payments on a provider's account, locked."""
         ...
 
     async def add_hold(self, *, key: str, order_id: str, reason: str) -> bool:

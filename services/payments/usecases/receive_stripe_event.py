@@ -14,6 +14,10 @@ Acted on now:
   event is a snapshot of the whole account, so an older one arriving late is refused by its time.
 - ``charge.dispute.created``, ``charge.dispute.updated``, ``charge.dispute.closed``: chargebacks
   (``services.payments.usecases.disputes``).
+- ``payout.paid``, ``payout.failed`` of a provider's connected account: its payout to their bank.
+  Stripe's payout names what it carried by the transfers' payments on the account, which payments
+  asks the card processor for before the event's transaction; the provider's payouts among them
+  become PAID (or FAILED: a paid one can still come back from the bank).
 """
 
 from __future__ import annotations
@@ -71,6 +75,33 @@ Handler = Callable[[PaymentsUnitOfWork, StripeEvent], Awaitable[str | None]]
 DISPUTE_EVENTS = ("charge.dispute.created", "charge.dispute.updated", "charge.dispute.closed")
 
 
+BANK_PAYOUT_EVENTS = ("payout.paid", "payout.failed")
+
+
+def _bank_payout(carried: list[str]) -> Handler:
+    async def apply(uow: PaymentsUnitOfWork, event: StripeEvent) -> str | None:
+        paid = event.type == "payout.paid"
+        for payout in await uow.payouts_carried(carried):
+            if payout.status not in (("in_transit",) if paid else ("in_transit", "paid")):
+                continue
+            payment = await uow.payment_of(payout.order_id, lock=True)
+            assert payment is not None
+            payout.status, payout.updated_at = ("paid" if paid else "failed"), uow.now
+            await uow.save_payout(payout)
+            payment.bank_payout(payout_id=payout.payout_id, amount_cents=payout.amount_cents, paid=paid, now=uow.now)
+        return None
+
+    return apply
+
+
+async def _carried(deps: PaymentsDeps, event: StripeEvent) -> list[str]:
+    """What a connected account's bank payout carried, asked of the card processor (outside any transaction)."""
+    account = str(event.payload.get("account") or "")
+    if not account:
+        return []
+    return await deps.provider.payout_payments(account=account, payout_id=str(event.object.get("id", "")))
+
+
 def handlers(deps: PaymentsDeps) -> dict[str, Handler]:
     """The event types payments acts on, and how."""
     disputes = partial(apply_dispute_event, fee_cents=deps.settings.dispute_fee_cents)
@@ -89,6 +120,8 @@ async def receive_stripe_event(deps: PaymentsDeps, command: ReceiveStripeEvent) 
         raise permission_denied("this payments service takes no webhooks")
     event = deps.webhooks.verify(command.payload, command.signature)
     handler = handlers(deps).get(event.type)
+    if event.type in BANK_PAYOUT_EVENTS:
+        handler = _bank_payout(await _carried(deps, event))
     owing = None
     async with deps.uow() as uow:
         first = await uow.record_stripe_event(event, handled=handler is not None)

@@ -91,6 +91,26 @@ class PayoutReleased(_message.Message):
     transfer_id: str
     def __init__(self, payment: _Optional[_Union[_payments_pb2.Payment, _Mapping]] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., payout_id: _Optional[str] = ..., transfer_id: _Optional[str] = ...) -> None: ...
 
+class PayoutPaid(_message.Message):
+    __slots__ = ("payment", "amount", "payout_id")
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    PAYOUT_ID_FIELD_NUMBER: _ClassVar[int]
+    payment: _payments_pb2.Payment
+    amount: _money_pb2.Money
+    payout_id: str
+    def __init__(self, payment: _Optional[_Union[_payments_pb2.Payment, _Mapping]] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., payout_id: _Optional[str] = ...) -> None: ...
+
+class PayoutFailed(_message.Message):
+    __slots__ = ("payment", "amount", "payout_id")
+    PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    PAYOUT_ID_FIELD_NUMBER: _ClassVar[int]
+    payment: _payments_pb2.Payment
+    amount: _money_pb2.Money
+    payout_id: str
+    def __init__(self, payment: _Optional[_Union[_payments_pb2.Payment, _Mapping]] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., payout_id: _Optional[str] = ...) -> None: ...
+
 class TransferReversed(_message.Message):
     __slots__ = ("payment", "amount", "payout_id", "cause")
     PAYMENT_FIELD_NUMBER: _ClassVar[int]

@@ -25,6 +25,7 @@ class PayoutStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PAYOUT_STATUS_PAID: _ClassVar[PayoutStatus]
     PAYOUT_STATUS_CANCELED: _ClassVar[PayoutStatus]
     PAYOUT_STATUS_FAILED: _ClassVar[PayoutStatus]
+    PAYOUT_STATUS_IN_TRANSIT: _ClassVar[PayoutStatus]
 
 class DisputeStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -67,6 +68,7 @@ PAYOUT_STATUS_SCHEDULED: PayoutStatus
 PAYOUT_STATUS_PAID: PayoutStatus
 PAYOUT_STATUS_CANCELED: PayoutStatus
 PAYOUT_STATUS_FAILED: PayoutStatus
+PAYOUT_STATUS_IN_TRANSIT: PayoutStatus
 DISPUTE_STATUS_UNSPECIFIED: DisputeStatus
 DISPUTE_STATUS_NEEDS_RESPONSE: DisputeStatus
 DISPUTE_STATUS_UNDER_REVIEW: DisputeStatus

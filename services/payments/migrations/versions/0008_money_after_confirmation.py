@@ -82,7 +82,9 @@ def upgrade() -> None:
         sa.Column(
             "status",
             sa.Text(),
-            sa.CheckConstraint("status in ('scheduled','paid','canceled','failed')", name="ck_payout_status"),
+            sa.CheckConstraint(
+                "status in ('scheduled','in_transit','paid','canceled','failed')", name="ck_payout_status"
+            ),
             nullable=False,
         ),
         sa.Column("currency", sa.Text(), nullable=False),
@@ -90,6 +92,7 @@ def upgrade() -> None:
         sa.Column("reversed_cents", sa.BigInteger(), nullable=False),
         sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("stripe_transfer", sa.Text()),
+        sa.Column("destination_payment", sa.Text(), index=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text()),
         *_now_columns(),
@@ -101,7 +104,7 @@ def upgrade() -> None:
         "payout",
         ["due_at"],
         schema="pay",
-        postgresql_where=sa.text("status in ('scheduled','failed')"),
+        postgresql_where=sa.text("status = 'scheduled'"),
     )
     op.create_table(
         "reserve_hold",
