@@ -184,6 +184,47 @@ async def test_an_off_session_charge_to_a_payment_method_stripe_does_not_know_na
         )
 
 
+@pytest.mark.asyncio
+async def test_an_extra_is_charged_off_session_as_the_buyers_customer_to_the_card_saved_to_it(localstripe: str) -> None:
+    """The buyer's customer is made, the card is saved to it, and an off-session charge as that
+    customer succeeds.
+
+    localstripe refuses a PaymentIntent's ``setup_future_usage`` ("Unexpected
+    setup_future_usage"), so it cannot save the card at authorization as Stripe does: here the card
+    is attached to the customer directly, and the authorization that saves it is tested against
+    recorded requests
+    (``test_a_buyers_card_is_saved_to_their_customer_at_authorization_then_charged_off_session_as_theirs``).
+    """
+    client = stripe_client(KEY, api_base=localstripe)
+    processor = StripeProcessor(client)
+    order = order_id()
+    customer_id = await processor.customer(buyer_id="byr_1", idempotency_key=f"customer:{order}")
+    assert customer_id.startswith("cus_")
+    made = await client.v1.customers.retrieve_async(customer_id)
+    assert made.metadata.to_dict() == {"buyer_id": "byr_1"}
+    card = await client.v1.payment_methods.create_async(
+        {"type": "card", "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"}}
+    )
+    await client.v1.payment_methods.attach_async(card.id, {"customer": customer_id})
+
+    charged = await processor.charge(
+        amount_cents=4_500,
+        currency="USD",
+        payment_method_id=card.id,
+        transfer_group=order,
+        idempotency_key=f"extra:{order}:1",
+        metadata={"order_id": order, "extra_id": "ext_1"},
+        customer_id=customer_id,
+    )
+    assert (charged.status, charged.amount_received_cents, charged.amount_capturable_cents) == ("succeeded", 4_500, 0)
+    intent = await client.v1.payment_intents.retrieve_async(charged.intent_id)
+    assert (intent.customer, intent.payment_method, intent.to_dict()["transfer_group"]) == (
+        customer_id,
+        card.id,
+        order,
+    )
+
+
 class Recorded(stripe.HTTPClient):
     """An HTTP client for the SDK that answers from a script and records every request it was asked to send."""
 
@@ -443,6 +484,109 @@ async def test_an_off_session_charge_sends_stripe_one_confirmed_automatic_captur
         "capture_method": "automatic",
         "transfer_group": "ord_1",
         "metadata[order_id]": "ord_1",
+    }
+
+
+@pytest.mark.asyncio
+async def test_a_buyers_customer_is_created_with_their_id_under_the_callers_key() -> None:
+    processor, http = recorded_processor(
+        [(200, {"id": "cus_recorded", "object": "customer", "metadata": {"buyer_id": "byr_1"}})]
+    )
+    assert await processor.customer(buyer_id="byr_1", idempotency_key="customer:byr_1") == "cus_recorded"
+    [create] = http.requests
+    assert (create["method"], create["path"], create["idempotency_key"]) == (
+        "POST",
+        "/v1/customers",
+        "customer:byr_1",
+    )
+    assert create["form"] == {"metadata[buyer_id]": "byr_1"}
+
+
+@pytest.mark.asyncio
+async def test_a_buyers_card_is_saved_to_their_customer_at_authorization_then_charged_off_session_as_theirs() -> None:
+    """Authorize as the buyer's customer (the card saved for off-session use), capture, then an
+    off-session charge as that customer to the same card: the requests Stripe is sent.
+
+    Recorded rather than against localstripe, which refuses a PaymentIntent's
+    ``setup_future_usage`` ("Unexpected setup_future_usage"); the off-session charge as a customer
+    is also run against localstripe
+    (``test_an_extra_is_charged_off_session_as_the_buyers_customer_to_the_card_saved_to_it``).
+    """
+    processor, http = recorded_processor(
+        [
+            (200, intent("requires_confirmation", customer="cus_recorded", setup_future_usage="off_session")),
+            (200, intent("requires_capture", amount_capturable=35_930, amount_received=0, customer="cus_recorded")),
+            (200, intent("requires_capture", amount_capturable=35_930, amount_received=0, customer="cus_recorded")),
+            (200, intent("succeeded", amount_capturable=0, amount_received=35_930, customer="cus_recorded")),
+            (200, intent("succeeded", amount=4_500, amount_received=4_500, customer="cus_recorded")),
+        ]
+    )
+    held = await processor.authorize(
+        amount_cents=35_930,
+        currency="USD",
+        payment_method_id="pm_card_visa",
+        idempotency_key="authorize:ord_1",
+        metadata={"order_id": "ord_1"},
+        customer_id="cus_recorded",
+    )
+    assert (held.status, held.amount_capturable_cents) == ("requires_capture", 35_930)
+    captured = await processor.capture(intent_id=held.intent_id, amount_cents=35_930, idempotency_key="capture:ord_1")
+    assert (captured.status, captured.amount_received_cents) == ("succeeded", 35_930)
+    charged = await processor.charge(
+        amount_cents=4_500,
+        currency="USD",
+        payment_method_id="pm_card_visa",
+        transfer_group="ord_1",
+        idempotency_key="extra:ord_1:ext_1",
+        metadata={"order_id": "ord_1"},
+        customer_id="cus_recorded",
+    )
+    assert (charged.status, charged.amount_received_cents) == ("succeeded", 4_500)
+
+    create, confirm, read, capture, extra = http.requests
+    assert (create["method"], create["path"], create["idempotency_key"]) == (
+        "POST",
+        "/v1/payment_intents",
+        "authorize:ord_1:create",
+    )
+    assert create["form"] == {
+        "amount": "35930",
+        "currency": "usd",
+        "payment_method": "pm_card_visa",
+        "payment_method_types[0]": "card",
+        "capture_method": "manual",
+        "metadata[order_id]": "ord_1",
+        "transfer_group": "ord_1",
+        "customer": "cus_recorded",
+        "setup_future_usage": "off_session",
+    }
+    assert (confirm["path"], confirm["form"], confirm["idempotency_key"]) == (
+        "/v1/payment_intents/pi_recorded/confirm",
+        {},
+        "authorize:ord_1:confirm",
+    )
+    assert (read["method"], read["path"]) == ("GET", "/v1/payment_intents/pi_recorded")
+    assert (capture["path"], capture["form"], capture["idempotency_key"]) == (
+        "/v1/payment_intents/pi_recorded/capture",
+        {"amount_to_capture": "35930"},
+        "capture:ord_1",
+    )
+    assert (extra["method"], extra["path"], extra["idempotency_key"]) == (
+        "POST",
+        "/v1/payment_intents",
+        "extra:ord_1:ext_1",
+    )
+    assert extra["form"] == {
+        "amount": "4500",
+        "currency": "usd",
+        "payment_method": "pm_card_visa",
+        "payment_method_types[0]": "card",
+        "confirm": "true",
+        "off_session": "true",
+        "capture_method": "automatic",
+        "transfer_group": "ord_1",
+        "metadata[order_id]": "ord_1",
+        "customer": "cus_recorded",
     }
 
 

@@ -170,6 +170,7 @@ class World:
     refunds: dict[str, Refund] = field(default_factory=dict)
     ledger: list[Entry] = field(default_factory=list)
     receipts: list[tuple[str, Receipt]] = field(default_factory=list)
+    customers: dict[str, str] = field(default_factory=dict)
 
     def advance(self, **delta: float) -> None:
         """Moves the clock forward."""
@@ -346,3 +347,9 @@ class MemoryPaymentsUnitOfWork(MemoryUnitOfWork):
 
     async def receipts(self, payment_id: str) -> Sequence[Receipt]:
         return [receipt for owner, receipt in self.world.receipts if owner == payment_id]
+
+    async def buyer_customer(self, buyer_id: str) -> str | None:
+        return self.world.customers.get(buyer_id)
+
+    async def keep_buyer_customer(self, buyer_id: str, customer: str) -> str:
+        return self.world.customers.setdefault(buyer_id, customer)

@@ -56,9 +56,11 @@ class CountingStripe(SimulatedStripe):
     def __init__(self) -> None:
         super().__init__()
         self.calls: list[str] = []
+        self.customers: list[object] = []
 
     async def authorize(self, **kwargs: object) -> IntentResult:  # type: ignore[override]
         self.calls.append("authorize")
+        self.customers.append(kwargs.get("customer_id"))
         return await super().authorize(**kwargs)  # type: ignore[arg-type]
 
     async def capture(self, **kwargs: object) -> IntentResult:  # type: ignore[override]
@@ -138,6 +140,17 @@ async def test_an_authorization_is_made_once_per_order_however_often_it_is_asked
     assert first.authorized_cents == 33_000
     assert stripe.calls == ["authorize"]
     assert [type(e) for e in world.published] == [CheckoutInitiated, PaymentAuthorized]
+    # The buyer's first checkout made their Stripe customer, and the card was saved to it.
+    assert list(world.customers) == ["u_b"] and stripe.customers == [world.customers["u_b"]]
+
+
+@pytest.mark.asyncio
+async def test_a_buyer_has_one_stripe_customer_for_every_checkout() -> None:
+    world, deps, stripe = setup()
+    add_quote(world, "qte_2")
+    await authorize(deps)
+    await authorize(deps, order_id="ord_2", quote_id="qte_2")
+    assert len(set(stripe.customers)) == 1 and str(stripe.customers[0]).startswith("cus_")
 
 
 @pytest.mark.asyncio

@@ -292,6 +292,7 @@ class SimulatedStripe:
         payment_method_id: str,
         idempotency_key: str,
         metadata: dict[str, str],
+        customer_id: str = "",
     ) -> IntentResult:
         """Authorizes with test-mode semantics; the same key returns the same intent."""
         if payment_method_id in DECLINING_METHODS:
@@ -317,6 +318,7 @@ class SimulatedStripe:
         transfer_group: str,
         idempotency_key: str,
         metadata: dict[str, str],
+        customer_id: str = "",
     ) -> IntentResult:
         """An off-session charge, captured at once; the same key returns the same intent.
 
@@ -337,6 +339,10 @@ class SimulatedStripe:
         )
         async with self._store.transaction() as state:
             return (await state.add_intent(made)).result()
+
+    async def customer(self, *, buyer_id: str, idempotency_key: str) -> str:
+        """A customer id, the same for the same key (test-mode cards need no saving)."""
+        return self._id("cus", idempotency_key)
 
     async def capture(self, *, intent_id: str, amount_cents: int, idempotency_key: str) -> IntentResult:
         """Captures; capturing a captured intent returns it unchanged."""
@@ -526,6 +532,7 @@ class OutsideTransactions:
         payment_method_id: str,
         idempotency_key: str,
         metadata: dict[str, str],
+        customer_id: str = "",
     ) -> IntentResult:
         """See ``PaymentProvider.authorize``."""
         require_no_transaction("a payment-provider call")
@@ -535,7 +542,13 @@ class OutsideTransactions:
             payment_method_id=payment_method_id,
             idempotency_key=idempotency_key,
             metadata=metadata,
+            customer_id=customer_id,
         )
+
+    async def customer(self, *, buyer_id: str, idempotency_key: str) -> str:
+        """See ``PaymentProvider.customer``."""
+        require_no_transaction("a payment-provider call")
+        return await self._provider.customer(buyer_id=buyer_id, idempotency_key=idempotency_key)
 
     async def charge(
         self,
@@ -546,6 +559,7 @@ class OutsideTransactions:
         transfer_group: str,
         idempotency_key: str,
         metadata: dict[str, str],
+        customer_id: str = "",
     ) -> IntentResult:
         """See ``PaymentProvider.charge``."""
         require_no_transaction("a payment-provider call")
@@ -556,6 +570,7 @@ class OutsideTransactions:
             transfer_group=transfer_group,
             idempotency_key=idempotency_key,
             metadata=metadata,
+            customer_id=customer_id,
         )
 
     async def update_dispute(

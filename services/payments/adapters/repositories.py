@@ -19,6 +19,7 @@ from callsheet_kit.domain import Aggregate, DomainEvent
 from callsheet_kit.ids import new_id
 from callsheet_kit.uow import KitParts, UnitOfWork
 from services.payments.adapters.tables import (
+    BuyerCustomer,
     ProviderConnect,
     QuoteRow,
     RateCard,
@@ -220,6 +221,22 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
             .returning(stripe_event_table.c.event_id)
         )
         return kept.first() is not None
+
+    async def buyer_customer(self, buyer_id: str) -> str | None:
+        """The buyer's Stripe customer, once made."""
+        found = await self.session.get(BuyerCustomer, buyer_id) if buyer_id else None
+        return found.stripe_customer if found is not None else None
+
+    async def keep_buyer_customer(self, buyer_id: str, customer: str) -> str:
+        """Keeps the buyer's Stripe customer; one kept before wins and is returned."""
+        await self.session.execute(
+            insert(BuyerCustomer)
+            .values(buyer_id=buyer_id, stripe_customer=customer, created_at=self.now)
+            .on_conflict_do_nothing()
+        )
+        kept = await self.buyer_customer(buyer_id)
+        assert kept is not None
+        return kept
 
     async def provider_account(self, provider_id: str) -> ProviderConnect | None:
         """A provider's payout account, if onboarding ever started."""

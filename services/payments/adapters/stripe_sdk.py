@@ -2,14 +2,15 @@
 
 Separate charges and transfers: each order's PaymentIntent carries ``transfer_group`` = the order
 id and ``metadata.order_id``, is created with manual capture and confirmed at once, and is later
-captured (in full or in part), cancelled or refunded. Extras and expenses are charged later to
-the buyer's saved payment method off-session (``off_session``, confirmed and captured at once, in
-the order's transfer group). The evidence answering a dispute is staged on it, then submitted
-once. Every write carries the caller's idempotency key as Stripe's ``Idempotency-Key``, so a
-retried call returns Stripe's first answer and never moves money twice. Calls are asynchronous
-(the SDK's httpx client) with Stripe's own retries of network failures. Chosen by
-``STRIPE_API_KEY`` (see ``bootstrap``); the simulator is used where no key is configured, in dev
-and test only.
+captured (in full or in part), cancelled or refunded. An authorization made for the buyer's
+Stripe Customer saves the card to it for off-session use; extras and expenses are charged later
+to that saved payment method off-session (``off_session``, as the customer's, confirmed and
+captured at once, in the order's transfer group). The evidence answering a dispute is staged
+on it, then submitted once. Every write carries the caller's idempotency key as Stripe's
+``Idempotency-Key``, so a retried call returns Stripe's first answer and never moves money twice.
+Calls are asynchronous (the SDK's httpx client) with Stripe's own retries of network failures.
+Chosen by ``STRIPE_API_KEY`` (see ``bootstrap``); the simulator is used where no key is
+configured, in dev and test only.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def stripe_client(api_key: str, *, api_base: str = "", timeout_seconds: float = 
 
 
 class StripeProcessor:
-    """``PaymentProvider`` on Stripe's PaymentIntents, Refunds, Connect transfers and payouts, and Disputes."""
+    """``PaymentProvider`` on Stripe's Customers, PaymentIntents, Refunds, Connect transfers and payouts, and Disputes."""
 
     def __init__(self, client: stripe.StripeClient) -> None:
         self._client = client
@@ -58,8 +59,14 @@ class StripeProcessor:
         payment_method_id: str,
         idempotency_key: str,
         metadata: dict[str, str],
+        customer_id: str = "",
     ) -> IntentResult:
         """Creates the order's PaymentIntent (manual capture), then confirms it: the card is held.
+
+        With ``customer_id`` (the buyer's Stripe customer, ``cus_…``) the intent is the customer's
+        and asks Stripe to save the card to them for off-session use (``setup_future_usage``), so
+        extras and expenses can be charged to it later; Stripe saves it when the intent is
+        confirmed. Without one the card is held for this order only.
 
         Two calls, each under its own key derived from the caller's, so a retry of either finds
         Stripe's first answer. A decline raises ``CardDeclined``, an unknown payment method
@@ -75,6 +82,9 @@ class StripeProcessor:
         }
         if metadata.get("order_id"):
             params["transfer_group"] = metadata["order_id"]
+        if customer_id:
+            params["customer"] = customer_id
+            params["setup_future_usage"] = "off_session"
         with _card_errors(payment_method_id):
             created = await self._client.v1.payment_intents.create_async(
                 params,  # type: ignore[arg-type]
@@ -99,9 +109,13 @@ class StripeProcessor:
         transfer_group: str,
         idempotency_key: str,
         metadata: dict[str, str],
+        customer_id: str = "",
     ) -> IntentResult:
         """Charges the buyer's saved payment method with the buyer away: one PaymentIntent, created
         confirmed (``off_session``) and captured at once, in the order's transfer group.
+
+        ``customer_id`` is the buyer's Stripe customer the payment method was saved to when the
+        order was authorized: Stripe charges a saved card off-session only as its customer's.
 
         One call under the caller's key. A decline raises ``CardDeclined``; so does a card whose
         issuer wants the buyer to authenticate (``authentication_required``), which an off-session
@@ -118,6 +132,8 @@ class StripeProcessor:
             "transfer_group": transfer_group,
             "metadata": dict(metadata),
         }
+        if customer_id:
+            params["customer"] = customer_id
         with _card_errors(payment_method_id):
             charged = await self._client.v1.payment_intents.create_async(
                 params,  # type: ignore[arg-type]
@@ -129,6 +145,18 @@ class StripeProcessor:
         if charged.status in ("requires_payment_method", "canceled"):
             raise CardDeclined(_last_error_code(charged))
         return _intent(charged)
+
+    async def customer(self, *, buyer_id: str, idempotency_key: str) -> str:
+        """Creates the buyer's Stripe customer (``cus_…``), named by ``metadata.buyer_id``, and
+        returns its id: the card an authorization saves to it is what extras and expenses are
+        later charged to.
+
+        One call under the caller's key, so a retry returns the customer first created.
+        """
+        made = await self._client.v1.customers.create_async(
+            {"metadata": {"buyer_id": buyer_id}}, {"idempotency_key": idempotency_key}
+        )
+        return made.id
 
     async def capture(self, *, intent_id: str, amount_cents: int, idempotency_key: str) -> IntentResult:
         """Captures ``amount_cents`` of the hold (the rest is released, as Stripe does); a captured intent is returned as it is."""

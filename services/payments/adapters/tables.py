@@ -69,6 +69,17 @@ class ProviderConnect(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class BuyerCustomer(Base):
+    """A buyer's Stripe customer: the card they check out with is saved to it for later charges."""
+
+    __tablename__ = "buyer_customer"
+    __table_args__ = ({"schema": ACCOUNTS_SCHEMA},)
+
+    buyer_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    stripe_customer: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class QuoteRow(Base):
     """A priced offer; its snapshots are copied into the order at checkout."""
 

@@ -72,7 +72,10 @@ async def authorize_payment(deps: PaymentsDeps, command: AuthorizePayment) -> Pa
                 now=uow.now,
             )
             uow.add_payment(payment)
+            customer = await uow.buyer_customer(payment.buyer_id)
             await uow.commit()
+        else:
+            customer = await uow.buyer_customer(payment.buyer_id)
     if payment.status is PaymentStatus.FAILED:
         if payment.decline_code == UNKNOWN_METHOD:
             raise _unknown_method()
@@ -80,6 +83,8 @@ async def authorize_payment(deps: PaymentsDeps, command: AuthorizePayment) -> Pa
     if payment.status is not PaymentStatus.AUTHORIZING:
         return payment
 
+    if customer is None:
+        customer = await _new_customer(deps, payment.buyer_id)
     try:
         intent = await deps.provider.authorize(
             amount_cents=payment.authorized_cents,
@@ -87,6 +92,7 @@ async def authorize_payment(deps: PaymentsDeps, command: AuthorizePayment) -> Pa
             payment_method_id=command.payment_method_id,
             idempotency_key=provider_key(payment.order_id),
             metadata={"order_id": payment.order_id, "quote_id": payment.quote_id},
+            customer_id=customer,
         )
     except CardDeclined as declined:
         await _refused(deps, command.order_id, declined.decline_code)
@@ -101,6 +107,19 @@ async def authorize_payment(deps: PaymentsDeps, command: AuthorizePayment) -> Pa
         authorized.authorized(intent_id=intent.intent_id, actor=command.caller.user_id, now=uow.now)
         await uow.commit()
         return authorized
+
+
+async def _new_customer(deps: PaymentsDeps, buyer_id: str) -> str:
+    """The buyer's first checkout makes their Stripe customer, which their card is saved to.
+
+    Made under a key of the buyer, so two first checkouts at once make one customer; the first
+    one kept wins.
+    """
+    made = await deps.provider.customer(buyer_id=buyer_id, idempotency_key=f"customer:{buyer_id}")
+    async with deps.uow() as uow:
+        kept = await uow.keep_buyer_customer(buyer_id, made)
+        await uow.commit()
+        return kept
 
 
 async def _refused(deps: PaymentsDeps, order_id: str, code: str) -> None:

@@ -74,8 +74,17 @@ class PaymentProvider(Protocol):
         payment_method_id: str,
         idempotency_key: str,
         metadata: dict[str, str],
+        customer_id: str = "",
     ) -> IntentResult:
-        """Creates and confirms a PaymentIntent with manual capture; raises CardDeclined or UnknownPaymentMethod."""
+        """Creates and confirms a PaymentIntent with manual capture; raises CardDeclined or UnknownPaymentMethod.
+
+        With ``customer_id`` (the buyer's Stripe customer) the payment method is saved to it for
+        off-session use, so extras and expenses can be charged to it later.
+        """
+        ...
+
+    async def customer(self, *, buyer_id: str, idempotency_key: str) -> str:
+        """Creates the buyer's Stripe customer (``cus_…``), whose saved card later charges go to."""
         ...
 
     async def charge(
@@ -87,8 +96,10 @@ class PaymentProvider(Protocol):
         transfer_group: str,
         idempotency_key: str,
         metadata: dict[str, str],
+        customer_id: str = "",
     ) -> IntentResult:
-        """Charges the buyer's saved payment method off-session, captured at once (extras, expenses).
+        """Charges the buyer's saved payment method off-session, captured at once (extras, expenses);
+        ``customer_id`` is the buyer's Stripe customer the method was saved to at checkout.
 
         Raises CardDeclined or UnknownPaymentMethod as ``authorize`` does.
         """

@@ -167,11 +167,12 @@ async def charge_extras(deps: PaymentsDeps, command: ChargeExtras) -> Charged:
             await uow.commit()
         elif charge.items != items:
             raise idempotency_mismatch()
+        customer = await uow.buyer_customer(payment.buyer_id) or ""
     if charge.status == "failed":
         raise _declined(charge.decline_code or "generic_decline")
     if charge.status == "succeeded":
         return Charged(charge, payment)
-    charged = await _charge_card(deps, payment, [charge], settlement_key=f"extras:{charge.charge_id}")
+    charged = await _charge_card(deps, payment, [charge], customer, settlement_key=f"extras:{charge.charge_id}")
     if charged.charge.status == "failed":
         raise _declined(charged.charge.decline_code or "generic_decline")
     return charged
@@ -245,16 +246,17 @@ async def settle_expenses(deps: PaymentsDeps, order_id: str, *, settlement_key: 
                 await uow.save_charge(charge)
             if charge.settlement_key == settlement_key:
                 claimed.append(charge)
+        customer = await uow.buyer_customer(payment.buyer_id) or ""
         await uow.commit()
     if not claimed:
         return []
-    await _charge_card(deps, payment, claimed, settlement_key=settlement_key)
+    await _charge_card(deps, payment, claimed, customer, settlement_key=settlement_key)
     async with deps.uow() as uow:
         return [c for c in await uow.charges_of(order_id) if c.settlement_key == settlement_key]
 
 
 async def _charge_card(
-    deps: PaymentsDeps, payment: Payment, charges: list[ChargeRecord], *, settlement_key: str
+    deps: PaymentsDeps, payment: Payment, charges: list[ChargeRecord], customer: str, *, settlement_key: str
 ) -> Charged:
     """Charges the buyer for ``charges`` together, then records the answer; returns the first charge."""
     total = sum(charge.total_cents for charge in charges)
@@ -267,6 +269,7 @@ async def _charge_card(
             transfer_group=payment.order_id,
             idempotency_key=settlement_key,
             metadata={"order_id": payment.order_id, "charges": ",".join(sorted(ids))},
+            customer_id=customer,
         )
         intent_id, decline = intent.intent_id, None
     except CardDeclined as declined:

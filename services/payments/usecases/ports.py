@@ -226,6 +226,14 @@ class PaymentsUnitOfWork(Transaction, Protocol):
         """A payment's receipts, oldest first."""
         ...
 
+    async def buyer_customer(self, buyer_id: str) -> str | None:
+        """The buyer's Stripe customer, once made."""
+        ...
+
+    async def keep_buyer_customer(self, buyer_id: str, customer: str) -> str:
+        """Keeps the buyer's Stripe customer; one kept before wins and is returned."""
+        ...
+
     async def provider_account(self, provider_id: str) -> ProviderConnect | None:
         """A provider's payout account, if onboarding ever started."""
         ...
