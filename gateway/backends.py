@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from google.protobuf.message import Message
 from grpc_health.v1 import health_pb2_grpc
 
+from callsheet.cards.v1 import cards_pb2_grpc
 from callsheet.clock.v1 import clock_pb2_grpc
 from callsheet.notify.v1 import notify_pb2_grpc
 from callsheet.orders.v1 import orders_pb2_grpc
@@ -65,6 +66,11 @@ class Backends:
     def orders(self) -> orders_pb2_grpc.OrdersServiceStub:
         """The orders service."""
         return self._stub("orders", orders_pb2_grpc.OrdersServiceStub)
+
+    @property
+    def cards(self) -> cards_pb2_grpc.CardsServiceStub:
+        """The cards service."""
+        return self._stub("cards", cards_pb2_grpc.CardsServiceStub)
 
     @property
     def payments(self) -> payments_pb2_grpc.PaymentsServiceStub:

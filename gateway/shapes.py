@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from callsheet.cards.v1 import cards_pb2
 from callsheet.common.v1 import money_pb2
 from callsheet.notify.v1 import notify_pb2
 from callsheet.orders.v1 import orders_pb2
@@ -209,3 +210,81 @@ class NotificationPreferences(ApiModel):
     safe_mode: bool
     email: bool
     push: bool
+
+
+# Cards: the public CardType, CardState and CardAction names from the proto enums.
+CARD_TYPES: dict[int, str] = {
+    value.number: value.name.removeprefix("CARD_TYPE_")
+    for value in cards_pb2.CardType.DESCRIPTOR.values
+    if value.number != cards_pb2.CARD_TYPE_UNSPECIFIED
+}
+CARD_STATES: dict[int, str] = {
+    value.number: value.name.removeprefix("CARD_STATE_")
+    for value in cards_pb2.CardState.DESCRIPTOR.values
+    if value.number != cards_pb2.CARD_STATE_UNSPECIFIED
+}
+CARD_ACTIONS: dict[int, str] = {
+    value.number: value.name.removeprefix("CARD_ACTION_")
+    for value in cards_pb2.CardAction.DESCRIPTOR.values
+    if value.number != cards_pb2.CARD_ACTION_UNSPECIFIED
+}
+
+
+class CardResponse(ApiModel):
+    """A response to a card."""
+
+    id: str
+    responder_user_id: str | None
+    action: str
+    payload: Any
+    created_at: UtcDateTime
+
+
+class Card(ApiModel):
+    """An action card: one mid-order change."""
+
+    id: str
+    order_id: str
+    type: str
+    state: str
+    version: int
+    created_by: str
+    due_at: UtcDateTime | None
+    expires_at: UtcDateTime | None
+    superseded_by: str | None
+    payload: Any
+    responses: list[CardResponse]
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+    actions: list[str]
+    progress: Any
+
+
+def card(message: cards_pb2.Card) -> ApiObject:
+    """A Card, with what the caller can do on it now (``actions``) and its loop's ``progress``."""
+    return {
+        "id": message.id,
+        "orderId": message.order_id,
+        "type": CARD_TYPES[message.type],
+        "state": CARD_STATES[message.state],
+        "version": message.version,
+        "createdBy": message.created_by,
+        "dueAt": timestamp(message.due_at) if message.HasField("due_at") else None,
+        "expiresAt": timestamp(message.expires_at) if message.HasField("expires_at") else None,
+        "supersededBy": message.superseded_by or None,
+        "payload": json_object(message.payload_json),
+        "responses": [
+            {
+                "id": response.id,
+                "responderUserId": response.responder_user_id or None,
+                "action": CARD_ACTIONS[response.action],
+                "payload": json_object(response.payload_json),
+                "createdAt": timestamp(response.created_at),
+            }
+            for response in message.responses
+        ],
+        "createdAt": timestamp(message.created_at),
+        "updatedAt": timestamp(message.updated_at),
+        "actions": [CARD_ACTIONS[action] for action in message.actions],
+        "progress": json_object(message.progress_json),
+    }

@@ -14,20 +14,16 @@ from gateway.operation import Operation, Resolve
 
 # GraphQL field → the capability that will serve it.
 NOT_DEPLOYED: dict[str, str] = {
-    "Query.card": "cards",
     "Query.helpArticles": "support",
     "Query.supportCase": "support",
     "Query.supportCases": "support",
     "Mutation.createMediaUpload": "media",
-    "Mutation.createCard": "cards",
-    "Mutation.respondToCard": "cards",
-    "Mutation.cancelCard": "cards",
     "Mutation.openSupportCase": "support",
     "Mutation.resolveSupportCase": "support",
 }
 
-# Fields of an Order that the cards capability fills: cards, the viewer's open actions, deliverables.
-EMPTY_UNTIL_DEPLOYED: tuple[str, ...] = ("Order.cards", "Order.openActions", "Order.deliverables")
+# Fields of an Order that a capability still to come fills: the deliverables (media).
+EMPTY_UNTIL_DEPLOYED: tuple[str, ...] = ("Order.deliverables",)
 
 
 def _refusal(capability: str) -> Resolve:

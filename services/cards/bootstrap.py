@@ -2,16 +2,54 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+import grpc
+
+from callsheet.cards.v1 import cards_pb2, cards_pb2_grpc
 from callsheet_kit.service import ServiceKit, ServiceParts
+from services.cards.adapters.orders import GrpcOrders
+from services.cards.adapters.repositories import SqlCardsUnitOfWork
 from services.cards.adapters.tables import kit_tables
+from services.cards.usecases.ports import CardsDeps
 
 NAME = "cards"
 MIGRATIONS = Path(__file__).parent / "migrations"
 TABLES = kit_tables
 
 
+@dataclass(frozen=True)
+class Cards:
+    """The wired service: what its entrypoints hand to the use cases."""
+
+    kit: ServiceKit
+    deps: CardsDeps
+
+    def uow(self) -> SqlCardsUnitOfWork:
+        """A new unit of work."""
+        return SqlCardsUnitOfWork(self.kit.parts)
+
+
+def wire(kit: ServiceKit) -> Cards:
+    """Builds cards over the kit, reading orders over gRPC."""
+
+    def uow() -> SqlCardsUnitOfWork:
+        return SqlCardsUnitOfWork(kit.parts)
+
+    return Cards(kit=kit, deps=CardsDeps(uow=uow, orders=GrpcOrders(kit.peers)))
+
+
 def build_parts(kit: ServiceKit) -> ServiceParts:
-    """Health, reflection, the dev clock and the outbox relay; the cards API comes with its capability."""
-    return ServiceParts(register=[], service_names=[])
+    """The cards servicer."""
+    from services.cards.entrypoints.grpc_api import CardsServicer
+
+    servicer = CardsServicer(wire(kit))
+
+    def register(server: grpc.aio.Server) -> None:
+        cards_pb2_grpc.add_CardsServiceServicer_to_server(servicer, server)
+
+    return ServiceParts(
+        register=[register],
+        service_names=[cards_pb2.DESCRIPTOR.services_by_name["CardsService"].full_name],
+    )

@@ -22,6 +22,7 @@ from fastapi import FastAPI
 from google.protobuf.timestamp_pb2 import Timestamp
 from grpc_health.v1 import health, health_pb2_grpc
 
+from callsheet.cards.v1 import cards_pb2, cards_pb2_grpc
 from callsheet.clock.v1 import clock_pb2, clock_pb2_grpc
 from callsheet.common.v1 import money_pb2
 from callsheet.notify.v1 import notify_pb2, notify_pb2_grpc
@@ -268,6 +269,39 @@ class FakePayments(payments_pb2_grpc.PaymentsServiceServicer):  # type: ignore[m
         )
 
 
+class FakeCards(cards_pb2_grpc.CardsServiceServicer):  # type: ignore[misc]
+    """No cards on any order yet; no card is known."""
+
+    def __init__(self, recorded: Recorded) -> None:
+        self.recorded = recorded
+
+    async def ListCards(self, request: cards_pb2.ListCardsRequest, context: Any) -> cards_pb2.ListCardsResponse:
+        self.recorded.note("ListCards", context)
+        visible_order(request.order_id)  # cards asks orders who may see the order
+        return cards_pb2.ListCardsResponse()
+
+    async def CreateCard(self, request: cards_pb2.CreateCardRequest, context: Any) -> cards_pb2.CreateCardResponse:
+        self.recorded.note("CreateCard", context)
+        order = visible_order(request.order_id)
+        card = cards_pb2.Card(
+            id="crd_1",
+            order_id=order.id,
+            type=request.type,
+            state=cards_pb2.CARD_STATE_OPEN,
+            version=1,
+            created_by=current_caller().user_id,
+            payload_json=request.payload_json or "{}",
+            progress_json="{}",
+            created_at=_ts(START),
+            updated_at=_ts(START),
+        )
+        return cards_pb2.CreateCardResponse(card=card)
+
+    async def GetCard(self, request: cards_pb2.GetCardRequest, context: Any) -> Any:
+        self.recorded.note("GetCard", context)
+        raise not_found("card")
+
+
 class FakeNotify(notify_pb2_grpc.NotifyServiceServicer):  # type: ignore[misc]
     """Preferences that record every update and echo what was set."""
 
@@ -330,6 +364,7 @@ async def start_fake_services() -> FakeServices:
         orders_pb2_grpc.add_OrdersServiceServicer_to_server(FakeOrders(recorded), server)
         payments_pb2_grpc.add_PaymentsServiceServicer_to_server(FakePayments(recorded), server)
         notify_pb2_grpc.add_NotifyServiceServicer_to_server(FakeNotify(recorded), server)
+        cards_pb2_grpc.add_CardsServiceServicer_to_server(FakeCards(recorded), server)
         clock_pb2_grpc.add_ClockServiceServicer_to_server(FakeClock(recorded), server)
         health_pb2_grpc.add_HealthServicer_to_server(health.aio.HealthServicer(), server)  # type: ignore[attr-defined]
         ports[name] = server.add_insecure_port("127.0.0.1:0")

@@ -19,6 +19,8 @@ ORDER_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("get", "/v1/orders/{order_id}/payment", None),
     ("post", "/v1/orders/{order_id}/confirm", COMMAND),
     ("post", "/v1/orders/{order_id}/cancel", COMMAND),
+    ("get", "/v1/orders/{order_id}/cards", None),
+    ("post", "/v1/orders/{order_id}/cards", {"type": "COMPLETE", "payload": {}, "idempotencyKey": "k-card"}),
 ]
 ROUTE_IDS = [f"{method} {path.removeprefix('/v1/orders/{order_id}') or '/'}" for method, path, _ in ORDER_ROUTES]
 

@@ -114,14 +114,15 @@ def rpc_all_at_once(
     requests: list[Message],
     *,
     caller: str,
+    user: str = "",
 ) -> list[Any]:
-    """Sends every request at the same time as ``caller``; each answer or DomainError, in order."""
+    """Sends every request at the same time as ``caller`` (acting for ``user``); each answer or DomainError, in order."""
 
     async def run() -> list[Any]:
         issuer = CredentialIssuer(service=caller, key=private_key_from_text(system.stack.keys.private_keys[caller]))
         channel = open_channel(f"127.0.0.1:{system.stack.ports[service]}", issuer=issuer, audience=service)
         call = getattr(stub(channel), method)
-        token = set_caller(Caller())
+        token = set_caller(Caller(user_id=user))
         try:
             return await asyncio.gather(
                 *(invoke(call, request, timeout=60) for request in requests), return_exceptions=True

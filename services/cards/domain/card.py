@@ -168,6 +168,8 @@ class Card(Aggregate):
     version: int
     created_by: str | None
     creator_party: Party
+    buyer_id: str
+    provider_id: str
     key: str
     payload: Payload
     progress: dict[str, Any]
@@ -201,6 +203,9 @@ class Card(Aggregate):
         self.version = 1
         self.created_by = creator_id
         self.creator_party = creator_party
+        # The order's participants, kept with the card: who may read it needs no call to orders.
+        self.buyer_id = order.buyer_id
+        self.provider_id = order.provider_id
         self.key = key
         self.payload = payload
         self.progress = {}
@@ -451,6 +456,11 @@ class Card(Aggregate):
     def _bump(self, now: datetime) -> None:
         self.version += 1
         self.updated_at = now
+
+
+def visible_to(card: Card, user_id: str, *, is_staff: bool) -> bool:
+    """Only the order's participants (and staff) learn that a card exists."""
+    return is_staff or (bool(user_id) and user_id in (card.buyer_id, card.provider_id))
 
 
 def open_types(cards: Iterable[Card]) -> set[CardType]:

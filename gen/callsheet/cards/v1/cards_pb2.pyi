@@ -1,0 +1,192 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class CardType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CARD_TYPE_UNSPECIFIED: _ClassVar[CardType]
+    CARD_TYPE_RESCHEDULE: _ClassVar[CardType]
+    CARD_TYPE_EXTRAS: _ClassVar[CardType]
+    CARD_TYPE_PROOFS: _ClassVar[CardType]
+    CARD_TYPE_EXPENSE: _ClassVar[CardType]
+    CARD_TYPE_COMPLETE: _ClassVar[CardType]
+    CARD_TYPE_DISPUTE: _ClassVar[CardType]
+
+class CardState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CARD_STATE_UNSPECIFIED: _ClassVar[CardState]
+    CARD_STATE_OPEN: _ClassVar[CardState]
+    CARD_STATE_ACCEPTED: _ClassVar[CardState]
+    CARD_STATE_DECLINED: _ClassVar[CardState]
+    CARD_STATE_EXPIRED: _ClassVar[CardState]
+    CARD_STATE_CANCELLED: _ClassVar[CardState]
+    CARD_STATE_SUPERSEDED: _ClassVar[CardState]
+    CARD_STATE_CLOSED: _ClassVar[CardState]
+
+class CardAction(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CARD_ACTION_UNSPECIFIED: _ClassVar[CardAction]
+    CARD_ACTION_ACCEPT: _ClassVar[CardAction]
+    CARD_ACTION_DECLINE: _ClassVar[CardAction]
+    CARD_ACTION_COUNTER: _ClassVar[CardAction]
+    CARD_ACTION_APPROVE: _ClassVar[CardAction]
+    CARD_ACTION_REQUEST_CHANGES: _ClassVar[CardAction]
+    CARD_ACTION_UPLOAD: _ClassVar[CardAction]
+CARD_TYPE_UNSPECIFIED: CardType
+CARD_TYPE_RESCHEDULE: CardType
+CARD_TYPE_EXTRAS: CardType
+CARD_TYPE_PROOFS: CardType
+CARD_TYPE_EXPENSE: CardType
+CARD_TYPE_COMPLETE: CardType
+CARD_TYPE_DISPUTE: CardType
+CARD_STATE_UNSPECIFIED: CardState
+CARD_STATE_OPEN: CardState
+CARD_STATE_ACCEPTED: CardState
+CARD_STATE_DECLINED: CardState
+CARD_STATE_EXPIRED: CardState
+CARD_STATE_CANCELLED: CardState
+CARD_STATE_SUPERSEDED: CardState
+CARD_STATE_CLOSED: CardState
+CARD_ACTION_UNSPECIFIED: CardAction
+CARD_ACTION_ACCEPT: CardAction
+CARD_ACTION_DECLINE: CardAction
+CARD_ACTION_COUNTER: CardAction
+CARD_ACTION_APPROVE: CardAction
+CARD_ACTION_REQUEST_CHANGES: CardAction
+CARD_ACTION_UPLOAD: CardAction
+
+class CardResponse(_message.Message):
+    __slots__ = ("id", "responder_user_id", "action", "payload_json", "created_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    RESPONDER_USER_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    PAYLOAD_JSON_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    responder_user_id: str
+    action: CardAction
+    payload_json: str
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., responder_user_id: _Optional[str] = ..., action: _Optional[_Union[CardAction, str]] = ..., payload_json: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Card(_message.Message):
+    __slots__ = ("id", "order_id", "type", "state", "version", "created_by", "due_at", "expires_at", "superseded_by", "payload_json", "responses", "created_at", "updated_at", "actions", "progress_json")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    CREATED_BY_FIELD_NUMBER: _ClassVar[int]
+    DUE_AT_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    SUPERSEDED_BY_FIELD_NUMBER: _ClassVar[int]
+    PAYLOAD_JSON_FIELD_NUMBER: _ClassVar[int]
+    RESPONSES_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    PROGRESS_JSON_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    order_id: str
+    type: CardType
+    state: CardState
+    version: int
+    created_by: str
+    due_at: _timestamp_pb2.Timestamp
+    expires_at: _timestamp_pb2.Timestamp
+    superseded_by: str
+    payload_json: str
+    responses: _containers.RepeatedCompositeFieldContainer[CardResponse]
+    created_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    actions: _containers.RepeatedScalarFieldContainer[CardAction]
+    progress_json: str
+    def __init__(self, id: _Optional[str] = ..., order_id: _Optional[str] = ..., type: _Optional[_Union[CardType, str]] = ..., state: _Optional[_Union[CardState, str]] = ..., version: _Optional[int] = ..., created_by: _Optional[str] = ..., due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., superseded_by: _Optional[str] = ..., payload_json: _Optional[str] = ..., responses: _Optional[_Iterable[_Union[CardResponse, _Mapping]]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., actions: _Optional[_Iterable[_Union[CardAction, str]]] = ..., progress_json: _Optional[str] = ...) -> None: ...
+
+class CreateCardRequest(_message.Message):
+    __slots__ = ("request_id", "order_id", "type", "payload_json")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    PAYLOAD_JSON_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    order_id: str
+    type: CardType
+    payload_json: str
+    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., type: _Optional[_Union[CardType, str]] = ..., payload_json: _Optional[str] = ...) -> None: ...
+
+class CreateCardResponse(_message.Message):
+    __slots__ = ("card",)
+    CARD_FIELD_NUMBER: _ClassVar[int]
+    card: Card
+    def __init__(self, card: _Optional[_Union[Card, _Mapping]] = ...) -> None: ...
+
+class RespondToCardRequest(_message.Message):
+    __slots__ = ("request_id", "card_id", "action", "payload_json", "expected_version")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CARD_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    PAYLOAD_JSON_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    card_id: str
+    action: CardAction
+    payload_json: str
+    expected_version: int
+    def __init__(self, request_id: _Optional[str] = ..., card_id: _Optional[str] = ..., action: _Optional[_Union[CardAction, str]] = ..., payload_json: _Optional[str] = ..., expected_version: _Optional[int] = ...) -> None: ...
+
+class RespondToCardResponse(_message.Message):
+    __slots__ = ("card",)
+    CARD_FIELD_NUMBER: _ClassVar[int]
+    card: Card
+    def __init__(self, card: _Optional[_Union[Card, _Mapping]] = ...) -> None: ...
+
+class CancelCardRequest(_message.Message):
+    __slots__ = ("request_id", "card_id", "expected_version")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CARD_ID_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    card_id: str
+    expected_version: int
+    def __init__(self, request_id: _Optional[str] = ..., card_id: _Optional[str] = ..., expected_version: _Optional[int] = ...) -> None: ...
+
+class CancelCardResponse(_message.Message):
+    __slots__ = ("card",)
+    CARD_FIELD_NUMBER: _ClassVar[int]
+    card: Card
+    def __init__(self, card: _Optional[_Union[Card, _Mapping]] = ...) -> None: ...
+
+class GetCardRequest(_message.Message):
+    __slots__ = ("card_id",)
+    CARD_ID_FIELD_NUMBER: _ClassVar[int]
+    card_id: str
+    def __init__(self, card_id: _Optional[str] = ...) -> None: ...
+
+class GetCardResponse(_message.Message):
+    __slots__ = ("card",)
+    CARD_FIELD_NUMBER: _ClassVar[int]
+    card: Card
+    def __init__(self, card: _Optional[_Union[Card, _Mapping]] = ...) -> None: ...
+
+class ListCardsRequest(_message.Message):
+    __slots__ = ("order_id", "states")
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    STATES_FIELD_NUMBER: _ClassVar[int]
+    order_id: str
+    states: _containers.RepeatedScalarFieldContainer[CardState]
+    def __init__(self, order_id: _Optional[str] = ..., states: _Optional[_Iterable[_Union[CardState, str]]] = ...) -> None: ...
+
+class ListCardsResponse(_message.Message):
+    __slots__ = ("cards",)
+    CARDS_FIELD_NUMBER: _ClassVar[int]
+    cards: _containers.RepeatedCompositeFieldContainer[Card]
+    def __init__(self, cards: _Optional[_Iterable[_Union[Card, _Mapping]]] = ...) -> None: ...

@@ -1,0 +1,92 @@
+"""The cards unit of work over PostgreSQL: cards, responses and the per-order lock."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+
+from callsheet_kit.uow import KitParts, UnitOfWork
+from services.cards.adapters.tables import card_response_table, card_table, order_lock_table
+from services.cards.adapters.wire import encode_event
+from services.cards.domain.card import Card, Response
+from services.cards.domain.model import CardAction
+
+
+class SqlCardsUnitOfWork(UnitOfWork):
+    """One transaction of cards; every card loaded or added is tracked for its events."""
+
+    def __init__(self, parts: KitParts) -> None:
+        super().__init__(parts, encode_event)
+
+    async def card(self, card_id: str, *, lock: bool = False) -> Card | None:
+        """A card (``FOR UPDATE`` when locking)."""
+        query = select(Card).where(card_table.c.card_id == card_id)
+        if lock:
+            query = query.with_for_update()
+        found = (await self.session.execute(query)).scalar()
+        return self.track(found) if found is not None else None
+
+    async def card_by_key(self, key: str) -> Card | None:
+        """The card made under an idempotency key."""
+        found = (await self.session.execute(select(Card).where(card_table.c.key == key))).scalar()
+        return self.track(found) if found is not None else None
+
+    async def cards_of(self, order_id: str) -> Sequence[Card]:
+        """An order's cards, oldest first."""
+        query = (
+            select(Card)
+            .where(card_table.c.order_id == order_id)
+            .order_by(card_table.c.created_at, card_table.c.card_id)
+        )
+        return [self.track(card) for card in (await self.session.execute(query)).scalars()]
+
+    def add_card(self, card: Card) -> None:
+        """Adds a new card."""
+        self.session.add(card)
+        self.track(card)
+
+    async def write(self) -> None:
+        """Writes what is pending now (a new card before another row names it)."""
+        await self.session.flush()
+
+    async def lock_order(self, order_id: str) -> None:
+        """Takes the order's lock row (made on first use) until the transaction ends."""
+        await self.session.execute(
+            insert(order_lock_table).values(order_id=order_id, created_at=self.now).on_conflict_do_nothing()
+        )
+        await self.session.execute(
+            select(order_lock_table.c.order_id).where(order_lock_table.c.order_id == order_id).with_for_update()
+        )
+
+    async def add_response(self, card: Card, response: Response) -> None:
+        """Keeps a response to a card."""
+        await self.session.execute(
+            card_response_table.insert().values(
+                response_id=response.response_id,
+                card_id=card.card_id,
+                responder_user_id=response.responder_user_id or None,
+                action=response.action.value,
+                payload=response.payload,
+                created_at=response.created_at,
+            )
+        )
+
+    async def responses_of(self, card_ids: Sequence[str]) -> dict[str, list[Response]]:
+        """The responses of cards, oldest first, by card."""
+        if not card_ids:
+            return {}
+        rows = await self.session.execute(
+            select(card_response_table)
+            .where(card_response_table.c.card_id.in_(list(card_ids)))
+            .order_by(card_response_table.c.created_at, card_response_table.c.response_id)
+        )
+        found: dict[str, list[Response]] = {}
+        for row in rows:
+            found.setdefault(row.card_id, []).append(
+                Response(
+                    row.response_id, row.responder_user_id or "", CardAction(row.action), row.payload, row.created_at
+                )
+            )
+        return found

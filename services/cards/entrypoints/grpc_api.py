@@ -1,0 +1,125 @@
+"""The gRPC face of cards: read the order fresh, decode the request, run the use case, encode the card."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+
+from callsheet.cards.v1 import cards_pb2, cards_pb2_grpc
+from callsheet_kit.errors import invalid_field
+from callsheet_kit.identity import current_caller
+from callsheet_kit.uow import execute
+from services.cards.adapters.wire import ACTIONS_BY_WIRE, STATES_BY_WIRE, TYPES_BY_WIRE, encode_card
+from services.cards.bootstrap import Cards
+from services.cards.domain.card import CardSnapshot
+from services.cards.domain.model import OrderView
+from services.cards.usecases.commands import (
+    CancelCard,
+    CreateCard,
+    RespondToCard,
+    cancel_card,
+    create_card,
+    payload_of,
+    respond_to_card,
+)
+from services.cards.usecases.queries import GetCard, ListCards, get_card, list_cards
+
+Context = grpc.aio.ServicerContext[Any, Any]
+
+
+class CardsServicer(cards_pb2_grpc.CardsServiceServicer):
+    """CardsService over the cards use cases."""
+
+    def __init__(self, cards: Cards) -> None:
+        self._cards = cards
+
+    async def _order(self, order_id: str) -> OrderView:
+        if not order_id:
+            raise invalid_field("order_id", "is required")
+        return await self._cards.deps.orders.order_view(order_id, caller=current_caller())
+
+    async def _order_of_card(self, card_id: str) -> tuple[CardSnapshot, OrderView]:
+        async with self._cards.uow() as uow:
+            snapshot = await get_card(uow, GetCard(caller=current_caller(), card_id=card_id))
+        return snapshot, await self._order(snapshot.card.order_id)
+
+    def _encode(self, snapshot: CardSnapshot, order: OrderView) -> cards_pb2.Card:
+        return encode_card(snapshot, viewer=current_caller().user_id, order=order)
+
+    async def CreateCard(self, request: cards_pb2.CreateCardRequest, context: Context) -> cards_pb2.CreateCardResponse:
+        """Opens a card on an order."""
+        card_type = TYPES_BY_WIRE.get(request.type)
+        if card_type is None:
+            raise invalid_field("type", "must be one of RESCHEDULE, EXTRAS, PROOFS, EXPENSE, COMPLETE, DISPUTE")
+        payload = payload_of(request.payload_json)
+        order = await self._order(request.order_id)
+        command = CreateCard(
+            caller=current_caller(), request_id=request.request_id, order=order, card_type=card_type, payload=payload
+        )
+        return await execute(
+            create_card,
+            command,
+            uow=self._cards.uow(),
+            request=request,
+            respond=lambda card: cards_pb2.CreateCardResponse(card=self._encode(CardSnapshot(card), order)),
+        )
+
+    async def RespondToCard(
+        self, request: cards_pb2.RespondToCardRequest, context: Context
+    ) -> cards_pb2.RespondToCardResponse:
+        """Answers a card."""
+        action = ACTIONS_BY_WIRE.get(request.action)
+        if action is None:
+            raise invalid_field("action", "is required")
+        payload = payload_of(request.payload_json)
+        _, order = await self._order_of_card(request.card_id)
+        command = RespondToCard(
+            caller=current_caller(),
+            request_id=request.request_id,
+            card_id=request.card_id,
+            order=order,
+            action=action,
+            payload=payload,
+            expected_version=request.expected_version,
+        )
+        return await execute(
+            respond_to_card,
+            command,
+            uow=self._cards.uow(),
+            request=request,
+            respond=lambda snapshot: cards_pb2.RespondToCardResponse(card=self._encode(snapshot, order)),
+        )
+
+    async def CancelCard(self, request: cards_pb2.CancelCardRequest, context: Context) -> cards_pb2.CancelCardResponse:
+        """Withdraws a card."""
+        _, order = await self._order_of_card(request.card_id)
+        command = CancelCard(
+            caller=current_caller(),
+            request_id=request.request_id,
+            card_id=request.card_id,
+            order=order,
+            expected_version=request.expected_version,
+        )
+        return await execute(
+            cancel_card,
+            command,
+            uow=self._cards.uow(),
+            request=request,
+            respond=lambda snapshot: cards_pb2.CancelCardResponse(card=self._encode(snapshot, order)),
+        )
+
+    async def GetCard(self, request: cards_pb2.GetCardRequest, context: Context) -> cards_pb2.GetCardResponse:
+        """Returns a card with what the caller can do on it."""
+        snapshot, order = await self._order_of_card(request.card_id)
+        return cards_pb2.GetCardResponse(card=self._encode(snapshot, order))
+
+    async def ListCards(self, request: cards_pb2.ListCardsRequest, context: Context) -> cards_pb2.ListCardsResponse:
+        """Returns an order's cards."""
+        order = await self._order(request.order_id)
+        states = frozenset(STATES_BY_WIRE[state] for state in request.states if state in STATES_BY_WIRE)
+        if len(states) != len(set(request.states)):
+            raise invalid_field("states", "holds an unknown state")
+        async with self._cards.uow() as uow:
+            snapshots = await list_cards(uow, ListCards(caller=current_caller(), order=order, states=states))
+        return cards_pb2.ListCardsResponse(cards=[self._encode(snapshot, order) for snapshot in snapshots])

@@ -1,0 +1,71 @@
+"""What the cards use cases need of the world: the cards store in a unit of work, and orders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from callsheet_kit.identity import Caller
+from callsheet_kit.uow import Transaction
+from services.cards.domain.card import Card, Response
+from services.cards.domain.model import OrderView
+
+
+class CardsUnitOfWork(Transaction, Protocol):
+    """One transaction of a cards use case."""
+
+    async def card(self, card_id: str, *, lock: bool = False) -> Card | None:
+        """A card, tracked for its events (locked when asked)."""
+        ...
+
+    async def card_by_key(self, key: str) -> Card | None:
+        """The card made under an idempotency key."""
+        ...
+
+    async def cards_of(self, order_id: str) -> Sequence[Card]:
+        """An order's cards, oldest first, tracked for their events."""
+        ...
+
+    def add_card(self, card: Card) -> None:
+        """Adds a new card."""
+        ...
+
+    async def write(self) -> None:
+        """Writes what is pending now (a new card before another row names it)."""
+        ...
+
+    async def lock_order(self, order_id: str) -> None:
+        """Takes the order's lock row until the transaction ends: one card change at a time per order."""
+        ...
+
+    async def add_response(self, card: Card, response: Response) -> None:
+        """Keeps a response to a card."""
+        ...
+
+    async def responses_of(self, card_ids: Sequence[str]) -> dict[str, list[Response]]:
+        """The responses of cards, oldest first, by card."""
+        ...
+
+
+class OrdersPort(Protocol):
+    """The calls cards makes to orders."""
+
+    async def order_view(self, order_id: str, *, caller: Caller) -> OrderView:
+        """The order as ``caller`` may see it now; NOT_FOUND for a stranger."""
+        ...
+
+
+@dataclass(frozen=True)
+class CardsDeps:
+    """What the cards use cases that call out need."""
+
+    uow: Callable[[], CardsUnitOfWork]
+    orders: OrdersPort
+
+
+@dataclass(frozen=True)
+class Command:
+    """What every command carries: who asks."""
+
+    caller: Caller

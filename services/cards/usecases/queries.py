@@ -1,0 +1,54 @@
+"""Reading cards: an order's cards and one card, each with what the reader can do on it now."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from callsheet_kit.errors import not_found
+from callsheet_kit.uow import transactional
+from services.cards.domain.card import Card, CardSnapshot
+from services.cards.domain.model import CardState, OrderView
+from services.cards.usecases.ports import CardsUnitOfWork, Command
+
+
+@dataclass(frozen=True)
+class ListCards(Command):
+    """Asks for an order's cards (the order as the caller may see it)."""
+
+    order: OrderView
+    states: frozenset[CardState] = frozenset()
+
+
+@dataclass(frozen=True)
+class GetCard(Command):
+    """Asks for one card."""
+
+    card_id: str
+
+
+async def _snapshots(uow: CardsUnitOfWork, cards: Sequence[Card]) -> list[CardSnapshot]:
+    responses = await uow.responses_of([card.card_id for card in cards])
+    return [CardSnapshot(card, responses.get(card.card_id, [])) for card in cards]
+
+
+@transactional()
+async def list_cards(uow: CardsUnitOfWork, command: ListCards) -> list[CardSnapshot]:
+    """An order's cards, oldest first, in the asked states."""
+    cards = [
+        card
+        for card in await uow.cards_of(command.order.order_id)
+        if not command.states or CardState(card.state) in command.states
+    ]
+    return await _snapshots(uow, cards)
+
+
+@transactional()
+async def get_card(uow: CardsUnitOfWork, command: GetCard) -> CardSnapshot:
+    """A card for the order's participants and staff; NOT_FOUND for anyone else."""
+    card = await uow.card(command.card_id) if command.card_id else None
+    caller = command.caller
+    if card is None or not (caller.is_staff or caller.user_id in (card.buyer_id, card.provider_id)):
+        raise not_found("card")
+    [snapshot] = await _snapshots(uow, [card])
+    return snapshot
