@@ -33,7 +33,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from callsheet.events.v1.envelope_pb2 import EventEnvelope
 from callsheet_kit.bus import Bus
-from callsheet_kit.events import event_type_of
+from callsheet_kit.events import event_family, event_type_of, event_type_suffix_of
 from callsheet_kit.proto import datetime_of
 from callsheet_kit.tables import KitTables
 from callsheet_kit.telemetry import extract_context
@@ -74,6 +74,8 @@ class EventConsumer:
         self._bus = bus
         self._source = source
         self._handlers = {event_type_of(kind): (kind, handler) for kind, handler in handlers.items()}
+        # Families of events (``card.requested.<type>``): one handler takes every type of the family.
+        self._families = {event_type_of(kind) for kind in handlers if event_type_suffix_of(kind)}
         self._ordered = ordered
         self._max_gap_wait = max_gap_wait
         self._batch = batch
@@ -127,7 +129,7 @@ class EventConsumer:
     async def _handle(self, message: Msg) -> None:
         envelope = EventEnvelope()
         envelope.ParseFromString(message.data)
-        if envelope.type not in self._handlers and not self._ordered:
+        if self._registered(envelope.type) is None and not self._ordered:
             await message.ack()
             return
         context = extract_context(dict(envelope.trace_context))
@@ -158,9 +160,16 @@ class EventConsumer:
                 return
         await message.ack()
 
+    def _registered(self, event_type: str) -> tuple[type[Message], Handler] | None:
+        """The message and handler of an event type, or of the family it belongs to."""
+        found = self._handlers.get(event_type)
+        if found is None and event_family(event_type) in self._families:
+            found = self._handlers[event_family(event_type)]
+        return found
+
     async def apply(self, envelope: EventEnvelope) -> bool:
         """Applies one event exactly once in effect; False when it had been applied before."""
-        registered = self._handlers.get(envelope.type)
+        registered = self._registered(envelope.type)
         async with self._uow() as uow:
             first = await uow.session.execute(
                 insert(self._tables.inbox)

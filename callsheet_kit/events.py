@@ -44,6 +44,35 @@ def event_type_of(message_type: type[Message]) -> str:
     return event_type
 
 
+def event_type_suffix_of(message_type: type[Message]) -> str:
+    """The enum field whose value ends the event types of a family of events, or "" for one event type."""
+    options = message_type.DESCRIPTOR.GetOptions()
+    return str(options.Extensions[options_pb2.event_type_suffix])  # type: ignore[index]
+
+
+def event_type_for(message: Message) -> str:
+    """The event type of one event: its message's type, and for a family the value of its suffix field.
+
+    ``card.requested`` with ``type`` = CARD_TYPE_RESCHEDULE is ``card.requested.reschedule``.
+    """
+    family = event_type_of(type(message))
+    field_name = event_type_suffix_of(type(message))
+    if not field_name:
+        return family
+    field_descriptor = message.DESCRIPTOR.fields_by_name[field_name]
+    enum = field_descriptor.enum_type
+    if enum is None:
+        raise NotAnEvent(f"{message.DESCRIPTOR.full_name}.{field_name} is not an enum field")
+    value = enum.values_by_number[getattr(message, field_name)].name
+    prefix = "".join(f"_{c}" if c.isupper() else c.upper() for c in enum.name).lstrip("_") + "_"
+    return f"{family}.{value.removeprefix(prefix).lower()}"
+
+
+def event_family(event_type: str) -> str:
+    """The family an event type of a family belongs to (``card.requested.reschedule`` → ``card.requested``)."""
+    return event_type.rsplit(".", 1)[0]
+
+
 def event_subject(prefix: str, source: str, event_type: str) -> str:
     """The NATS subject of an event."""
     return f"{prefix}.{source}.{event_type}"
@@ -68,7 +97,7 @@ class Outbox:
         occurred_at: datetime | None = None,
     ) -> EventEnvelope:
         """Adds an event to the session's transaction; it is published only if that commits."""
-        event_type = event_type_of(type(data))
+        event_type = event_type_for(data)
         counters = self._tables.outbox_subject
         first = insert(counters).values(subject=subject, last_seq=1)
         counted = first.on_conflict_do_update(

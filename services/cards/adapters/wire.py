@@ -7,10 +7,20 @@ from typing import Any
 
 from google.protobuf.message import Message
 
-from callsheet.cards.v1 import cards_pb2
+from callsheet.cards.v1 import cards_pb2, events_pb2
 from callsheet_kit.domain import Aggregate, DomainEvent
 from callsheet_kit.proto import timestamp
-from services.cards.domain.card import CardSnapshot, Response, actions_for
+from services.cards.domain.card import (
+    Card,
+    CardClosed,
+    CardEvent,
+    CardExpiring,
+    CardRequested,
+    CardResponded,
+    CardSnapshot,
+    Response,
+    actions_for,
+)
 from services.cards.domain.model import CardAction, CardState, CardType, OrderView
 
 TYPES: dict[CardType, Any] = {kind: getattr(cards_pb2, f"CARD_TYPE_{kind.name}") for kind in CardType}
@@ -63,5 +73,18 @@ def encode_card(snapshot: CardSnapshot, *, viewer: str = "", order: OrderView | 
 
 
 def encode_event(aggregate: Aggregate, event: DomainEvent) -> Message | None:
-    """The message published for a card's event: none yet, card events stay inside cards for now."""
+    """The message published for a card's event (``card.<what>.<type>``)."""
+    if not isinstance(aggregate, Card) or not isinstance(event, CardEvent):
+        return None
+    card, card_type = encode_card(CardSnapshot(aggregate)), TYPES[event.card_type]
+    match event:
+        case CardRequested():
+            return events_pb2.CardRequested(card=card, type=card_type)
+        case CardResponded():
+            response = Response(event.response_id, event.actor, event.action, event.payload, event.occurred_at)
+            return events_pb2.CardResponded(card=card, type=card_type, response=encode_response(response))
+        case CardExpiring():
+            return events_pb2.CardExpiring(card=card, type=card_type)
+        case CardClosed():
+            return events_pb2.CardClosed(card=card, type=card_type)
     return None

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!callsheet/events/v1/options.proto\x12\x13\x63\x61llsheet.events.v1\x1a google/protobuf/descriptor.proto:5\n\nevent_type\x12\x1f.google.protobuf.MessageOptions\x18\xb9\x8e\x03 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!callsheet/events/v1/options.proto\x12\x13\x63\x61llsheet.events.v1\x1a google/protobuf/descriptor.proto:5\n\nevent_type\x12\x1f.google.protobuf.MessageOptions\x18\xb9\x8e\x03 \x01(\t:<\n\x11\x65vent_type_suffix\x12\x1f.google.protobuf.MessageOptions\x18\xba\x8e\x03 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
