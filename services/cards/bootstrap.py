@@ -8,10 +8,11 @@ from pathlib import Path
 import grpc
 
 from callsheet.cards.v1 import cards_pb2, cards_pb2_grpc
-from callsheet_kit.service import ServiceKit, ServiceParts
+from callsheet_kit.service import ServiceKit, ServiceParts, periodic
 from services.cards.adapters.orders import GrpcOrders
 from services.cards.adapters.repositories import SqlCardsUnitOfWork
 from services.cards.adapters.tables import kit_tables
+from services.cards.usecases.deadlines import sweep_deadlines
 from services.cards.usecases.ports import CardsDeps
 
 NAME = "cards"
@@ -44,7 +45,8 @@ def build_parts(kit: ServiceKit) -> ServiceParts:
     """The cards servicer."""
     from services.cards.entrypoints.grpc_api import CardsServicer
 
-    servicer = CardsServicer(wire(kit))
+    cards = wire(kit)
+    servicer = CardsServicer(cards)
 
     def register(server: grpc.aio.Server) -> None:
         cards_pb2_grpc.add_CardsServiceServicer_to_server(servicer, server)
@@ -52,4 +54,5 @@ def build_parts(kit: ServiceKit) -> ServiceParts:
     return ServiceParts(
         register=[register],
         service_names=[cards_pb2.DESCRIPTOR.services_by_name["CardsService"].full_name],
+        workers=[periodic("card-deadlines", lambda: sweep_deadlines(cards.deps.uow), interval=1.0)],
     )

@@ -17,6 +17,7 @@ from services.orders.adapters.tables import kit_tables
 from services.orders.adapters.wire import encode_order
 from services.orders.usecases.cancel_order import SettleCancellation
 from services.orders.usecases.checkout import CheckoutDeps, CheckoutFlow
+from services.orders.usecases.close_orders import close_due_orders
 from services.orders.usecases.confirm_order import CapturePayment
 from services.orders.usecases.record_payment_event import record_payment_event
 from services.orders.usecases.start_due_orders import start_due_orders
@@ -75,7 +76,7 @@ def wire(kit: ServiceKit) -> Orders:
 
 
 def build_parts(kit: ServiceKit) -> ServiceParts:
-    """The servicer, the payment-event consumer and the start sweeper of orders."""
+    """The servicer, the payment-event consumer and the start and closing sweepers of orders."""
     from services.orders.entrypoints.grpc_api import OrdersServicer
 
     orders = wire(kit)
@@ -97,5 +98,8 @@ def build_parts(kit: ServiceKit) -> ServiceParts:
         register=[register],
         service_names=[orders_pb2.DESCRIPTOR.services_by_name["OrdersService"].full_name],
         consumers=[payment_timeline],
-        workers=[periodic("start-due-orders", lambda: start_due_orders(orders.uow))],
+        workers=[
+            periodic("start-due-orders", lambda: start_due_orders(orders.uow)),
+            periodic("close-due-orders", lambda: close_due_orders(orders.uow)),
+        ],
     )

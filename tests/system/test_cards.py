@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 import pytest
-from saga_tools import BUYER, PROVIDER, checkout, key, quote, wait_for
+from saga_tools import BUYER, PROVIDER, advance_clock, checkout, key, quote, wait_for
 from system_client import CONFIRM, GraphQLError, System, rpc_all_at_once
 from test_ledger import ledger
 
@@ -159,3 +159,23 @@ def test_two_hundred_identical_clicks_make_one_card_and_fifty_racing_answers_mak
     assert len(won) == 1 and len(lost) == 49 and {error.code.name for error in lost} == {"CONFLICT"}
     card = system.gql(BUYER, CARD, {"id": card_id})["card"]
     assert (card["state"], card["version"]) == ("DECLINED", 2)
+
+
+def test_an_unanswered_card_expires_on_the_service_clock(system: System) -> None:
+    order_id = confirmed(system)
+    card = create(system, PROVIDER, order_id, "EXTRAS", EXTRAS)
+    advance_clock(system, 24 * 3600 + 60)  # past its due time: reminded, once
+    reminded = wait_for(
+        lambda: system.gql(BUYER, CARD, {"id": card["id"]})["card"],
+        lambda found: found["version"] == card["version"] + 1,
+        what="the reminder",
+    )
+    assert reminded["state"] == "OPEN"
+    advance_clock(system, 24 * 3600)  # past its expiry
+    expired = wait_for(
+        lambda: system.gql(BUYER, CARD, {"id": card["id"]})["card"],
+        lambda found: found["state"] == "EXPIRED",
+        what="the expiry",
+    )
+    assert expired["version"] == card["version"] + 2
+    assert system.gql(BUYER, CARDS, {"id": order_id})["order"]["openActions"] == []

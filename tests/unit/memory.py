@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
@@ -21,6 +21,7 @@ from callsheet_kit.domain import Aggregate, DomainEvent
 from callsheet_kit.errors import idempotency_mismatch
 from callsheet_kit.idempotency import pack_response, request_fingerprint
 from callsheet_kit.saga import Saga, SagaStatus
+from services.orders.domain.calendar import CalendarHold, Slot
 from services.orders.domain.errors import OrdersReason
 from services.orders.domain.lifecycle import OrderState
 from services.orders.domain.order import Order, OrderEvent, TimelineEntry
@@ -160,6 +161,7 @@ class World:
     now: datetime = NOW
     orders: dict[str, Order] = field(default_factory=dict)
     bookings: list[Booking] = field(default_factory=list)
+    holds: list[CalendarHold] = field(default_factory=list)
     timeline: list[TimelineRecord] = field(default_factory=list)
     sagas: list[Saga] = field(default_factory=list)
     published: list[DomainEvent] = field(default_factory=list)
@@ -201,27 +203,62 @@ class MemoryOrderRepository:
         due = [o for o in self._orders.values() if o.state is OrderState.CONFIRMED and o.start_utc <= now]
         return [self._uow.track(o) for o in sorted(due, key=lambda o: o.start_utc)[:limit]]
 
+    async def due_to_close(self, now: datetime, *, limit: int) -> Sequence[Order]:
+        due = [o for o in self._orders.values() if o.closable(now)]
+        return [self._uow.track(o) for o in sorted(due, key=lambda o: o.end_utc)[:limit]]
+
 
 class MemoryCalendar:
     """Bookings in a list; overlaps are refused as the exclusion constraint refuses them."""
 
     def __init__(self, world: World) -> None:
         self._bookings = world.bookings
+        self._holds = world.holds
 
-    async def is_free(self, provider_id: str, start: datetime, end: datetime) -> bool:
+    async def is_free(self, provider_id: str, start: datetime, end: datetime, *, except_order: str = "") -> bool:
         return not any(
-            b.provider_id == provider_id and not b.released and b.start < end and start < b.end for b in self._bookings
+            b.provider_id == provider_id
+            and not b.released
+            and b.order_id != except_order
+            and b.start < end
+            and start < b.end
+            for b in self._bookings
         )
 
-    async def book(self, order: Order, *, now: datetime) -> None:
+    async def book(self, order: Order, *, now: datetime, **metadata: str) -> None:
         if not await self.is_free(order.provider_user_id, order.start_utc, order.end_utc):
-            raise OrdersReason.SLOT_TAKEN.error("the provider is already booked for this slot")
+            raise OrdersReason.SLOT_TAKEN.error("the provider is already booked for this slot", **metadata)
         self._bookings.append(Booking(order.provider_user_id, order.start_utc, order.end_utc, order.order_id))
 
     async def release(self, order: Order, *, now: datetime) -> None:
         for booking in self._bookings:
             if booking.order_id == order.order_id:
                 booking.released = True
+
+    async def holds_of(self, order_id: str, *, card_id: str = "", lock: bool = False) -> Sequence[CalendarHold]:
+        mine = [h for h in self._holds if h.order_id == order_id and (not card_id or h.card_id == card_id)]
+        return sorted(mine, key=lambda h: (h.card_id, h.slot_index))
+
+    async def place_holds(
+        self, order: Order, *, card_id: str, slots: Sequence[Slot], now: datetime
+    ) -> Sequence[CalendarHold]:
+        placed = [
+            CalendarHold(f"hld_{len(self._holds) + i + 1}", order.provider_user_id, order.order_id, card_id, i, s, now)
+            for i, s in enumerate(slots)
+        ]
+        self._holds.extend(placed)
+        return placed
+
+    async def release_holds(self, holds: Sequence[CalendarHold], *, now: datetime) -> None:
+        self._update({h.hold_id for h in holds}, released_at=now)
+
+    async def convert_hold(self, hold: CalendarHold, *, now: datetime) -> None:
+        self._update({hold.hold_id}, converted_at=now)
+
+    def _update(self, hold_ids: set[str], **changes: datetime) -> None:
+        for index, hold in enumerate(self._holds):
+            if hold.hold_id in hold_ids:
+                self._holds[index] = replace(hold, **changes)
 
 
 class MemoryTimeline:

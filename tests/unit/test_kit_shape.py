@@ -71,8 +71,11 @@ def event_modules() -> list[object]:
 
 
 # The first word of a source's event types is its own name, but for payments, whose events keep
-# the plan's names for the money flows they describe.
-EVENT_FAMILIES = {"payments": {"payment", "checkout", "refund", "payout", "transfer", "reserve", "dispute"}}
+# the plan's names for the money flows they describe, and orders, which opens the reviews window.
+EVENT_FAMILIES = {
+    "payments": {"payment", "checkout", "refund", "payout", "transfer", "reserve", "dispute"},
+    "orders": {"order", "reviews"},
+}
 
 
 def test_every_event_message_names_one_event_type_and_no_type_has_two_messages() -> None:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.dialects.postgresql import insert
 
 from callsheet_kit.uow import KitParts, UnitOfWork
 from services.cards.adapters.tables import card_response_table, card_table, order_lock_table
 from services.cards.adapters.wire import encode_event
 from services.cards.domain.card import Card, Response
-from services.cards.domain.model import CardAction
+from services.cards.domain.model import CardAction, CardState
 
 
 class SqlCardsUnitOfWork(UnitOfWork):
@@ -39,6 +40,18 @@ class SqlCardsUnitOfWork(UnitOfWork):
             select(Card)
             .where(card_table.c.order_id == order_id)
             .order_by(card_table.c.created_at, card_table.c.card_id)
+        )
+        return [self.track(card) for card in (await self.session.execute(query)).scalars()]
+
+    async def cards_due(self, now: datetime, *, limit: int) -> Sequence[Card]:
+        """OPEN cards past their expiry or due for their reminder, oldest deadline first, locked."""
+        due = or_(card_table.c.expires_at <= now, and_(card_table.c.due_at <= now, not_(card_table.c.reminded)))
+        query = (
+            select(Card)
+            .where(card_table.c.state == CardState.OPEN.value, due)
+            .order_by(func.coalesce(card_table.c.due_at, card_table.c.expires_at))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
         )
         return [self.track(card) for card in (await self.session.execute(query)).scalars()]
 

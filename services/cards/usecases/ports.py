@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from callsheet_kit.identity import Caller
@@ -25,6 +26,10 @@ class CardsUnitOfWork(Transaction, Protocol):
 
     async def cards_of(self, order_id: str) -> Sequence[Card]:
         """An order's cards, oldest first, tracked for their events."""
+        ...
+
+    async def cards_due(self, now: datetime, *, limit: int) -> Sequence[Card]:
+        """OPEN cards past their expiry or due for their reminder, locked (others' locked ones skipped)."""
         ...
 
     def add_card(self, card: Card) -> None:

@@ -13,8 +13,10 @@ from sqlalchemy import (
     ForeignKey,
     Identity,
     Index,
+    Integer,
     Table,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, TSTZRANGE, ExcludeConstraint
@@ -53,9 +55,12 @@ order_table = Table(
     Column("version", BigInteger, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("payout_paid_at", DateTime(timezone=True)),
     Index("ix_order_buyer", "buyer_user_id", text("order_id DESC")),
     Index("ix_order_provider", "provider_user_id", text("order_id DESC")),
     Index("ix_order_confirmed_start", "start_utc", postgresql_where=text("state = 'confirmed'")),
+    # The closing sweep reads only completed orders already paid out.
+    Index("ix_order_closable", "end_utc", postgresql_where=text("state = 'completed' AND payout_paid_at IS NOT NULL")),
 )
 
 # One immutable entry of an order's timeline; ``seq`` orders it and keys the cursors.
@@ -90,6 +95,23 @@ calendar_table = Table(
         using="gist",
         where=text("released_at IS NULL"),
     ),
+)
+
+# A RESCHEDULE card's proposed slot held on the provider's calendar. Holds do not exclude each
+# other; the use cases keep them off other orders' confirmed events. One row per card and slot.
+hold_table = Table(
+    "calendar_hold",
+    metadata,
+    Column("hold_id", Text, primary_key=True),
+    Column("provider_user_id", Text, nullable=False),
+    Column("order_id", Text, ForeignKey(order_table.c.order_id, ondelete="CASCADE"), nullable=False),
+    Column("card_id", Text, nullable=False),
+    Column("slot_index", Integer, nullable=False),
+    Column("during", TSTZRANGE, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("released_at", DateTime(timezone=True)),
+    Column("converted_at", DateTime(timezone=True)),
+    UniqueConstraint("order_id", "card_id", "slot_index"),
 )
 
 mapper_registry = registry(metadata=metadata)

@@ -11,6 +11,7 @@ from callsheet.orders.v1 import events_pb2, orders_pb2
 from callsheet_kit.domain import Aggregate, DomainEvent
 from callsheet_kit.paging import encode_cursor
 from callsheet_kit.proto import timestamp
+from services.orders.domain.calendar import CalendarHold
 from services.orders.domain.lifecycle import OrderState, Party
 from services.orders.domain.order import (
     Order,
@@ -20,8 +21,10 @@ from services.orders.domain.order import (
     OrderCompleted,
     OrderConfirmed,
     OrderDisputed,
+    OrderRescheduled,
     OrderStarted,
     OrderTransitioned,
+    ReviewsWindowOpened,
 )
 from services.orders.usecases.list_timeline import TIMELINE
 from services.orders.usecases.ports import TimelineRecord
@@ -71,6 +74,17 @@ def encode_order(order: Order) -> orders_pb2.Order:
     )
 
 
+def encode_hold(hold: CalendarHold) -> orders_pb2.CalendarHold:
+    """A calendar hold as the API shows it."""
+    return orders_pb2.CalendarHold(
+        id=hold.hold_id,
+        card_id=hold.card_id,
+        slot_index=hold.slot_index,
+        start_utc=timestamp(hold.slot.start_utc),
+        end_utc=timestamp(hold.slot.end_utc),
+    )
+
+
 def encode_timeline_event(event: TimelineRecord) -> orders_pb2.TimelineEvent:
     """A timeline entry as the API shows it, with its cursor."""
     return orders_pb2.TimelineEvent(
@@ -86,8 +100,21 @@ def encode_timeline_event(event: TimelineRecord) -> orders_pb2.TimelineEvent:
 
 
 def encode_event(aggregate: Aggregate, event: DomainEvent) -> Message | None:
-    """The message published for an order's event; None for timeline-only facts."""
-    if not isinstance(aggregate, Order) or not isinstance(event, OrderTransitioned):
+    """The message published for an order's event; None for timeline-only facts (the calendar's)."""
+    if not isinstance(aggregate, Order):
+        return None
+    if isinstance(event, OrderRescheduled):
+        return events_pb2.OrderRescheduled(
+            order=encode_order(aggregate),
+            from_state=STATES[event.from_state],
+            from_start_utc=timestamp(event.from_slot.start_utc),
+            from_end_utc=timestamp(event.from_slot.end_utc),
+            card_id=event.card_id,
+            slot_index=event.slot_index,
+        )
+    if isinstance(event, ReviewsWindowOpened):
+        return events_pb2.ReviewsWindowOpened(order_id=aggregate.order_id, closes_at=timestamp(event.closes_at))
+    if not isinstance(event, OrderTransitioned):
         return None
     message = TRANSITION_MESSAGES[type(event)](order=encode_order(aggregate), from_state=STATES[event.from_state])
     if isinstance(event, OrderAuthorized):

@@ -74,6 +74,14 @@ def require_transition(current: OrderState, target: OrderState) -> None:
         )
 
 
+def require_state(current: OrderState, allowed: frozenset[OrderState], *, action: str) -> None:
+    """Fails unless the order is in one of the states in which it may ``action``."""
+    if current not in allowed:
+        raise OrdersReason.INVALID_TRANSITION.error(
+            f"an order that is {current.value.upper()} cannot {action}", state=current.value.upper()
+        )
+
+
 def require_version(current: int, expected: int) -> None:
     """Fails with CONFLICT when the caller saw an older version."""
     if expected != current:

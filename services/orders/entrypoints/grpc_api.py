@@ -12,16 +12,22 @@ from callsheet_kit.identity import current_caller
 from callsheet_kit.paging import encode_cursor, page_size
 from callsheet_kit.proto import datetime_of
 from callsheet_kit.uow import execute
-from services.orders.adapters.wire import encode_order, encode_timeline_event
+from services.orders.adapters.wire import encode_hold, encode_order, encode_timeline_event
 from services.orders.bootstrap import Orders
+from services.orders.usecases.apply_reschedule import ApplyReschedule, apply_reschedule
 from services.orders.usecases.cancel_order import CancelOrder, cancel_order
 from services.orders.usecases.check_slot import CheckSlot, check_slot
 from services.orders.usecases.checkout import Checkout, checkout
+from services.orders.usecases.complete_order import CompleteOrder, complete_order
 from services.orders.usecases.confirm_order import ConfirmOrder, confirm_order, provider_standing
+from services.orders.usecases.dispute_order import DisputeOrder, dispute_order
 from services.orders.usecases.get_order import GetOrder, OrderView, get_order
+from services.orders.usecases.hold_slots import HoldSlots, hold_slots
 from services.orders.usecases.list_orders import ORDERS, ListOrders, list_orders
 from services.orders.usecases.list_timeline import ListTimeline, list_timeline
 from services.orders.usecases.ports import TimelineRecord
+from services.orders.usecases.release_holds import ReleaseHolds, release_holds
+from services.orders.usecases.resolve_dispute import ResolveDispute, resolve_dispute
 
 Context = grpc.aio.ServicerContext[Any, Any]
 
@@ -138,6 +144,99 @@ class OrdersServicer(orders_pb2_grpc.OrdersServiceServicer):
             command,
             uow=self._orders.uow(),
             respond=lambda free: orders_pb2.CheckSlotResponse(available=free),
+        )
+
+    async def HoldSlots(self, request: orders_pb2.HoldSlotsRequest, context: Context) -> orders_pb2.HoldSlotsResponse:
+        """The cards engine holds a RESCHEDULE card's slots."""
+        command = HoldSlots(
+            caller=current_caller(),
+            order_id=request.order_id,
+            card_id=request.card_id,
+            slots=[
+                (
+                    datetime_of(slot.start_utc, present=slot.HasField("start_utc")),
+                    datetime_of(slot.end_utc, present=slot.HasField("end_utc")),
+                )
+                for slot in request.slots
+            ],
+        )
+        return await execute(
+            hold_slots,
+            command,
+            uow=self._orders.uow(),
+            request=request,
+            respond=lambda holds: orders_pb2.HoldSlotsResponse(holds=[encode_hold(hold) for hold in holds]),
+        )
+
+    async def ReleaseHolds(
+        self, request: orders_pb2.ReleaseHoldsRequest, context: Context
+    ) -> orders_pb2.ReleaseHoldsResponse:
+        """The cards engine releases a card's holds."""
+        command = ReleaseHolds(caller=current_caller(), order_id=request.order_id, card_id=request.card_id)
+        return await execute(
+            release_holds,
+            command,
+            uow=self._orders.uow(),
+            request=request,
+            respond=lambda released: orders_pb2.ReleaseHoldsResponse(released=released),
+        )
+
+    async def ApplyReschedule(
+        self, request: orders_pb2.ApplyRescheduleRequest, context: Context
+    ) -> orders_pb2.ApplyRescheduleResponse:
+        """The cards engine moves the order to the slot an accepted RESCHEDULE card chose."""
+        command = ApplyReschedule(
+            caller=current_caller(),
+            order_id=request.order_id,
+            card_id=request.card_id,
+            slot_index=request.slot_index,
+            expected_version=request.expected_version,
+        )
+        return await execute(
+            apply_reschedule,
+            command,
+            uow=self._orders.uow(),
+            request=request,
+            respond=lambda order: orders_pb2.ApplyRescheduleResponse(order=encode_order(order)),
+        )
+
+    async def CompleteOrder(
+        self, request: orders_pb2.CompleteOrderRequest, context: Context
+    ) -> orders_pb2.CompleteOrderResponse:
+        """The cards engine completes a session whose COMPLETE card was accepted."""
+        command = CompleteOrder(caller=current_caller(), order_id=request.order_id, card_id=request.card_id)
+        return await execute(
+            complete_order,
+            command,
+            uow=self._orders.uow(),
+            request=request,
+            respond=lambda order: orders_pb2.CompleteOrderResponse(order=encode_order(order)),
+        )
+
+    async def DisputeOrder(
+        self, request: orders_pb2.DisputeOrderRequest, context: Context
+    ) -> orders_pb2.DisputeOrderResponse:
+        """The cards engine marks the order disputed for a new DISPUTE card."""
+        command = DisputeOrder(caller=current_caller(), order_id=request.order_id, card_id=request.card_id)
+        return await execute(
+            dispute_order,
+            command,
+            uow=self._orders.uow(),
+            request=request,
+            respond=lambda order: orders_pb2.DisputeOrderResponse(order=encode_order(order)),
+        )
+
+    async def ResolveDispute(
+        self, request: orders_pb2.ResolveDisputeRequest, context: Context
+    ) -> orders_pb2.ResolveDisputeResponse:
+        """Support returns a disputed order to COMPLETED."""
+        command = ResolveDispute(caller=current_caller(), order_id=request.order_id)
+        return await execute(
+            resolve_dispute,
+            command,
+            uow=self._orders.uow(),
+            request=request,
+            respond=lambda order: orders_pb2.ResolveDisputeResponse(order=encode_order(order)),
         )
 
 

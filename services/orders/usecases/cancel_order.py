@@ -1,5 +1,8 @@
 """A participant cancels: the order is CANCELLED at once, the money settles right after.
 
+The booked slot and every hold of the order's RESCHEDULE cards are released in the same
+transaction, so a cancelled order keeps nothing on the provider's calendar.
+
 The void or refund is a call to payments: the cancellation commits together with a settlement
 saga keyed by the order, which passes the moment of cancelling, so the refund tier is the one
 in force then however late the settlement runs, and no retry can refund twice.
@@ -34,7 +37,7 @@ class CancelOrder(Command):
 
 @transactional(idempotency="cancel-order")
 async def cancel_order(uow: OrdersUnitOfWork, command: CancelOrder) -> Order:
-    """AUTHORIZED or CONFIRMED → CANCELLED by a participant; the settlement follows."""
+    """AUTHORIZED or CONFIRMED → CANCELLED by a participant, releasing slot and holds; the settlement follows."""
     caller = command.caller
     order = await visible_order(uow, caller, command.order_id, lock=True)
     party = require_party(
@@ -47,6 +50,8 @@ async def cancel_order(uow: OrdersUnitOfWork, command: CancelOrder) -> Order:
         by=party, reason=command.reason, expected_version=command.expected_version, actor=caller.user_id, now=uow.now
     )
     await uow.calendar.release(order, now=uow.now)
+    holds = await uow.calendar.holds_of(order.order_id, lock=True)
+    await uow.calendar.release_holds(order.release_holds(holds, actor=caller.user_id, now=uow.now), now=uow.now)
     await uow.start_saga(
         kind=SETTLE_CANCELLATION,
         key=order.order_id,

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from callsheet.payments.v1 import payments_pb2
 from callsheet_kit.identity import Caller
 from callsheet_kit.uow import Transaction
+from services.orders.domain.calendar import CalendarHold, Slot
 from services.orders.domain.order import Order, TimelineEntry
 
 
@@ -35,20 +36,42 @@ class OrderRepository(Protocol):
         """CONFIRMED orders whose start has come, locked and skipped by other replicas."""
         ...
 
-
-class Calendar(Protocol):
-    """The providers' confirmed bookings; overlaps are impossible."""
-
-    async def is_free(self, provider_id: str, start: datetime, end: datetime) -> bool:
-        """True when no confirmed booking of the provider overlaps the slot."""
+    async def due_to_close(self, now: datetime, *, limit: int) -> Sequence[Order]:
+        """COMPLETED orders paid out and past their dispute window, locked and skipped by other replicas."""
         ...
 
-    async def book(self, order: Order, *, now: datetime) -> None:
-        """Books the order's slot; SLOT_TAKEN when it overlaps a confirmed booking."""
+
+class Calendar(Protocol):
+    """The providers' confirmed bookings (overlaps are impossible), and the holds of RESCHEDULE cards."""
+
+    async def is_free(self, provider_id: str, start: datetime, end: datetime, *, except_order: str = "") -> bool:
+        """True when no confirmed booking of the provider (but ``except_order``'s) overlaps the slot."""
+        ...
+
+    async def book(self, order: Order, *, now: datetime, **metadata: str) -> None:
+        """Books the order's slot; SLOT_TAKEN (with ``metadata``) when it overlaps a confirmed booking."""
         ...
 
     async def release(self, order: Order, *, now: datetime) -> None:
         """Frees the order's slot."""
+        ...
+
+    async def holds_of(self, order_id: str, *, card_id: str = "", lock: bool = False) -> Sequence[CalendarHold]:
+        """The holds of a card on the order (of every card when ``card_id`` is empty), locked when asked."""
+        ...
+
+    async def place_holds(
+        self, order: Order, *, card_id: str, slots: Sequence[Slot], now: datetime
+    ) -> Sequence[CalendarHold]:
+        """Holds each slot for the card on the order's provider's calendar; the holds, in the slots' order."""
+        ...
+
+    async def release_holds(self, holds: Sequence[CalendarHold], *, now: datetime) -> None:
+        """Lets go of the holds."""
+        ...
+
+    async def convert_hold(self, hold: CalendarHold, *, now: datetime) -> None:
+        """Marks the hold as having become its order's slot."""
         ...
 
 

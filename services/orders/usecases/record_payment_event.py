@@ -8,6 +8,9 @@ A payment is authorized before its order exists (checkout authorizes first): suc
 (``RetryLater``) while the checkout that will make the order is still running, and is dropped
 once that checkout has ended without an order. The consumer is ordered by subject, so a capture
 never lands before the authorization it captured.
+
+``payout.paid`` also tells the order that its provider was paid: a completed order closes once
+that is so and its dispute window has passed (``close_orders``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from callsheet.events.v1.envelope_pb2 import EventEnvelope
+from callsheet.payments.v1 import events_pb2 as payment_events
 from callsheet.payments.v1 import payments_pb2
 from callsheet_kit.consumer import RetryLater
 from callsheet_kit.proto import datetime_of
@@ -41,15 +45,21 @@ _DISPUTE_STATUS = {
 
 
 async def record_payment_event(uow: OrdersUnitOfWork, event: Any, envelope: EventEnvelope) -> None:
-    """Appends ``payment.<what>`` to the order's timeline with the amount moved."""
+    """Appends ``payment.<what>`` to the order's timeline with the amount moved; notes a paid payout."""
     order_id = envelope.subject
-    if await uow.orders.get(order_id) is None:
+    paid_out = isinstance(event, payment_events.PayoutPaid)
+    order = await uow.orders.get(order_id, lock=paid_out)
+    if order is None:
         if await uow.saga_pending(order_id):
             raise RetryLater(f"order {order_id} is still being checked out")
         # The checkout may have made the order and ended between the two reads (it does both in
         # one commit): only an order still missing now was never made.
-        if await uow.orders.get(order_id) is None:
+        order = await uow.orders.get(order_id, lock=paid_out)
+        if order is None:
             return
+    moved_at = datetime_of(envelope.occurred_at) or uow.now
+    if paid_out:
+        order.payout_paid(at=moved_at)
     payload: dict[str, Any] = {
         "amountCents": event.amount.amount_cents,
         "currency": event.amount.currency,
@@ -65,5 +75,5 @@ async def record_payment_event(uow: OrdersUnitOfWork, event: Any, envelope: Even
         TimelineEntry(kind="payment", subtype=envelope.type, payload=payload),
         actor=envelope.actor_user_id,
         # When the money moved, not when the event arrived here (it may have waited for its order).
-        at=datetime_of(envelope.occurred_at) or uow.now,
+        at=moved_at,
     )

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n callsheet/orders/v1/errors.proto\x12\x13\x63\x61llsheet.orders.v1*\x99\x01\n\x0b\x45rrorReason\x12\x1c\n\x18\x45RROR_REASON_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x45RROR_REASON_SLOT_TAKEN\x10\x01\x12#\n\x1f\x45RROR_REASON_INVALID_TRANSITION\x10\x02\x12$\n ERROR_REASON_PROVIDER_NOT_ACTIVE\x10\x04\"\x04\x08\x03\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n callsheet/orders/v1/errors.proto\x12\x13\x63\x61llsheet.orders.v1*\xe1\x01\n\x0b\x45rrorReason\x12\x1c\n\x18\x45RROR_REASON_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x45RROR_REASON_SLOT_TAKEN\x10\x01\x12#\n\x1f\x45RROR_REASON_INVALID_TRANSITION\x10\x02\x12$\n ERROR_REASON_PROVIDER_NOT_ACTIVE\x10\x04\x12&\n\"ERROR_REASON_DISPUTE_WINDOW_CLOSED\x10\x05\x12\x1e\n\x1a\x45RROR_REASON_HOLD_RELEASED\x10\x06\"\x04\x08\x03\x10\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,5 +32,5 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'callsheet.orders.v1.errors_
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_ERRORREASON']._serialized_start=58
-  _globals['_ERRORREASON']._serialized_end=211
+  _globals['_ERRORREASON']._serialized_end=283
 # @@protoc_insertion_point(module_scope)

@@ -1,5 +1,8 @@
+import datetime
+
 from callsheet.events.v1 import options_pb2 as _options_pb2
 from callsheet.orders.v1 import orders_pb2 as _orders_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Mapping as _Mapping
@@ -68,3 +71,27 @@ class OrderClosed(_message.Message):
     order: _orders_pb2.Order
     from_state: _orders_pb2.OrderState
     def __init__(self, order: _Optional[_Union[_orders_pb2.Order, _Mapping]] = ..., from_state: _Optional[_Union[_orders_pb2.OrderState, str]] = ...) -> None: ...
+
+class OrderRescheduled(_message.Message):
+    __slots__ = ("order", "from_state", "from_start_utc", "from_end_utc", "card_id", "slot_index")
+    ORDER_FIELD_NUMBER: _ClassVar[int]
+    FROM_STATE_FIELD_NUMBER: _ClassVar[int]
+    FROM_START_UTC_FIELD_NUMBER: _ClassVar[int]
+    FROM_END_UTC_FIELD_NUMBER: _ClassVar[int]
+    CARD_ID_FIELD_NUMBER: _ClassVar[int]
+    SLOT_INDEX_FIELD_NUMBER: _ClassVar[int]
+    order: _orders_pb2.Order
+    from_state: _orders_pb2.OrderState
+    from_start_utc: _timestamp_pb2.Timestamp
+    from_end_utc: _timestamp_pb2.Timestamp
+    card_id: str
+    slot_index: int
+    def __init__(self, order: _Optional[_Union[_orders_pb2.Order, _Mapping]] = ..., from_state: _Optional[_Union[_orders_pb2.OrderState, str]] = ..., from_start_utc: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., from_end_utc: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., card_id: _Optional[str] = ..., slot_index: _Optional[int] = ...) -> None: ...
+
+class ReviewsWindowOpened(_message.Message):
+    __slots__ = ("order_id", "closes_at")
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    CLOSES_AT_FIELD_NUMBER: _ClassVar[int]
+    order_id: str
+    closes_at: _timestamp_pb2.Timestamp
+    def __init__(self, order_id: _Optional[str] = ..., closes_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -219,3 +219,125 @@ class CheckSlotResponse(_message.Message):
     AVAILABLE_FIELD_NUMBER: _ClassVar[int]
     available: bool
     def __init__(self, available: _Optional[bool] = ...) -> None: ...
+
+class Slot(_message.Message):
+    __slots__ = ("start_utc", "end_utc")
+    START_UTC_FIELD_NUMBER: _ClassVar[int]
+    END_UTC_FIELD_NUMBER: _ClassVar[int]
+    start_utc: _timestamp_pb2.Timestamp
+    end_utc: _timestamp_pb2.Timestamp
+    def __init__(self, start_utc: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_utc: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CalendarHold(_message.Message):
+    __slots__ = ("id", "card_id", "slot_index", "start_utc", "end_utc")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    CARD_ID_FIELD_NUMBER: _ClassVar[int]
+    SLOT_INDEX_FIELD_NUMBER: _ClassVar[int]
+    START_UTC_FIELD_NUMBER: _ClassVar[int]
+    END_UTC_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    card_id: str
+    slot_index: int
+    start_utc: _timestamp_pb2.Timestamp
+    end_utc: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., card_id: _Optional[str] = ..., slot_index: _Optional[int] = ..., start_utc: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_utc: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class HoldSlotsRequest(_message.Message):
+    __slots__ = ("request_id", "order_id", "card_id", "slots")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    CARD_ID_FIELD_NUMBER: _ClassVar[int]
+    SLOTS_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    order_id: str
+    card_id: str
+    slots: _containers.RepeatedCompositeFieldContainer[Slot]
+    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., card_id: _Optional[str] = ..., slots: _Optional[_Iterable[_Union[Slot, _Mapping]]] = ...) -> None: ...
+
+class HoldSlotsResponse(_message.Message):
+    __slots__ = ("holds",)
+    HOLDS_FIELD_NUMBER: _ClassVar[int]
+    holds: _containers.RepeatedCompositeFieldContainer[CalendarHold]
+    def __init__(self, holds: _Optional[_Iterable[_Union[CalendarHold, _Mapping]]] = ...) -> None: ...
+
+class ReleaseHoldsRequest(_message.Message):
+    __slots__ = ("request_id", "order_id", "card_id")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    CARD_ID_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    order_id: str
+    card_id: str
+    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., card_id: _Optional[str] = ...) -> None: ...
+
+class ReleaseHoldsResponse(_message.Message):
+    __slots__ = ("released",)
+    RELEASED_FIELD_NUMBER: _ClassVar[int]
+    released: int
+    def __init__(self, released: _Optional[int] = ...) -> None: ...
+
+class ApplyRescheduleRequest(_message.Message):
+    __slots__ = ("request_id", "order_id", "card_id", "slot_index", "expected_version")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    CARD_ID_FIELD_NUMBER: _ClassVar[int]
+    SLOT_INDEX_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    order_id: str
+    card_id: str
+    slot_index: int
+    expected_version: int
+    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., card_id: _Optional[str] = ..., slot_index: _Optional[int] = ..., expected_version: _Optional[int] = ...) -> None: ...
+
+class ApplyRescheduleResponse(_message.Message):
+    __slots__ = ("order",)
+    ORDER_FIELD_NUMBER: _ClassVar[int]
+    order: Order
+    def __init__(self, order: _Optional[_Union[Order, _Mapping]] = ...) -> None: ...
+
+class CompleteOrderRequest(_message.Message):
+    __slots__ = ("request_id", "order_id", "card_id")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    CARD_ID_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    order_id: str
+    card_id: str
+    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., card_id: _Optional[str] = ...) -> None: ...
+
+class CompleteOrderResponse(_message.Message):
+    __slots__ = ("order",)
+    ORDER_FIELD_NUMBER: _ClassVar[int]
+    order: Order
+    def __init__(self, order: _Optional[_Union[Order, _Mapping]] = ...) -> None: ...
+
+class DisputeOrderRequest(_message.Message):
+    __slots__ = ("request_id", "order_id", "card_id")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    CARD_ID_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    order_id: str
+    card_id: str
+    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ..., card_id: _Optional[str] = ...) -> None: ...
+
+class DisputeOrderResponse(_message.Message):
+    __slots__ = ("order",)
+    ORDER_FIELD_NUMBER: _ClassVar[int]
+    order: Order
+    def __init__(self, order: _Optional[_Union[Order, _Mapping]] = ...) -> None: ...
+
+class ResolveDisputeRequest(_message.Message):
+    __slots__ = ("request_id", "order_id")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    order_id: str
+    def __init__(self, request_id: _Optional[str] = ..., order_id: _Optional[str] = ...) -> None: ...
+
+class ResolveDisputeResponse(_message.Message):
+    __slots__ = ("order",)
+    ORDER_FIELD_NUMBER: _ClassVar[int]
+    order: Order
+    def __init__(self, order: _Optional[_Union[Order, _Mapping]] = ...) -> None: ...

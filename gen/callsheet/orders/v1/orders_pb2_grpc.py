@@ -71,6 +71,36 @@ class OrdersServiceStub:
                 request_serializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.CheckSlotRequest.SerializeToString,
                 response_deserializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.CheckSlotResponse.FromString,
                 _registered_method=True)
+        self.HoldSlots = channel.unary_unary(
+                '/callsheet.orders.v1.OrdersService/HoldSlots',
+                request_serializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.HoldSlotsRequest.SerializeToString,
+                response_deserializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.HoldSlotsResponse.FromString,
+                _registered_method=True)
+        self.ReleaseHolds = channel.unary_unary(
+                '/callsheet.orders.v1.OrdersService/ReleaseHolds',
+                request_serializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.ReleaseHoldsRequest.SerializeToString,
+                response_deserializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.ReleaseHoldsResponse.FromString,
+                _registered_method=True)
+        self.ApplyReschedule = channel.unary_unary(
+                '/callsheet.orders.v1.OrdersService/ApplyReschedule',
+                request_serializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.ApplyRescheduleRequest.SerializeToString,
+                response_deserializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.ApplyRescheduleResponse.FromString,
+                _registered_method=True)
+        self.CompleteOrder = channel.unary_unary(
+                '/callsheet.orders.v1.OrdersService/CompleteOrder',
+                request_serializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.CompleteOrderRequest.SerializeToString,
+                response_deserializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.CompleteOrderResponse.FromString,
+                _registered_method=True)
+        self.DisputeOrder = channel.unary_unary(
+                '/callsheet.orders.v1.OrdersService/DisputeOrder',
+                request_serializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.DisputeOrderRequest.SerializeToString,
+                response_deserializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.DisputeOrderResponse.FromString,
+                _registered_method=True)
+        self.ResolveDispute = channel.unary_unary(
+                '/callsheet.orders.v1.OrdersService/ResolveDispute',
+                request_serializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.ResolveDisputeRequest.SerializeToString,
+                response_deserializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.ResolveDisputeResponse.FromString,
+                _registered_method=True)
 
 
 class OrdersServiceServicer:
@@ -134,6 +164,78 @@ class OrdersServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def HoldSlots(self, request, context):
+        """The commands below are the side effects of action cards (and of support's dispute cases).
+        Only the services named may call them (PERMISSION_DENIED for anyone else); each is
+        idempotent by its request_id, runs in one transaction and changes nothing when it fails.
+        A command for an order that does not exist fails with NOT_FOUND.
+
+        The cards service holds the slots a RESCHEDULE card proposes on the provider's calendar,
+        one hold per slot, for an AUTHORIZED, CONFIRMED or IN_PROGRESS order (otherwise
+        FAILED_PRECONDITION, INVALID_TRANSITION). Each slot must start in the future and last as
+        long as the booking (INVALID_ARGUMENT). Holds do not exclude each other, but a slot
+        overlapping a confirmed event of another order of the provider fails with
+        FAILED_PRECONDITION (SLOT_TAKEN, metadata `slotIndex`). The same card again returns the
+        holds it placed (IDEMPOTENCY_MISMATCH if it proposes other slots). Timeline:
+        `calendar.holds_placed`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReleaseHolds(self, request, context):
+        """The cards service releases the holds of a RESCHEDULE card that was declined, expired,
+        cancelled or superseded, in any state of the order. Releasing again releases nothing.
+        Timeline: `calendar.holds_released`, when something was released.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApplyReschedule(self, request, context):
+        """The cards service applies an accepted RESCHEDULE card, in one transaction: the chosen
+        hold becomes the order's slot and confirmed event (the old event released; an event
+        overlapping another booking of the provider is FAILED_PRECONDITION, SLOT_TAKEN, and nothing
+        changes), the card's other holds are released, the order's start_utc and end_utc move and
+        its version bumps. An IN_PROGRESS order goes back to CONFIRMED and starts again at the new
+        slot; an AUTHORIZED order has no event yet (it is made when the provider confirms). The
+        order must be AUTHORIZED, CONFIRMED or IN_PROGRESS (FAILED_PRECONDITION, INVALID_TRANSITION);
+        a released hold cannot be applied (FAILED_PRECONDITION, HOLD_RELEASED). Applying the card's
+        chosen slot again returns the order unchanged. Timeline: `order.rescheduled` and the
+        calendar entries; event `order.rescheduled` (and `order.confirmed` for a session that was
+        under way).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CompleteOrder(self, request, context):
+        """The cards service completes an IN_PROGRESS order whose COMPLETE card was accepted: it is
+        COMPLETED and its reviews window opens for `reviews_window_days` of the policy snapshot
+        (event and timeline `reviews.window.opened`). Any other state is FAILED_PRECONDITION
+        (INVALID_TRANSITION).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DisputeOrder(self, request, context):
+        """The cards service marks an IN_PROGRESS or COMPLETED order DISPUTED when a DISPUTE card is
+        made, until `dispute_window_days` of the policy snapshot after its end (afterwards
+        FAILED_PRECONDITION, DISPUTE_WINDOW_CLOSED; other states INVALID_TRANSITION).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResolveDispute(self, request, context):
+        """The support service returns a DISPUTED order to COMPLETED when its dispute case is
+        resolved. Any other state is FAILED_PRECONDITION (INVALID_TRANSITION).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_OrdersServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -171,6 +273,36 @@ def add_OrdersServiceServicer_to_server(servicer, server):
                     servicer.CheckSlot,
                     request_deserializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.CheckSlotRequest.FromString,
                     response_serializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.CheckSlotResponse.SerializeToString,
+            ),
+            'HoldSlots': grpc.unary_unary_rpc_method_handler(
+                    servicer.HoldSlots,
+                    request_deserializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.HoldSlotsRequest.FromString,
+                    response_serializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.HoldSlotsResponse.SerializeToString,
+            ),
+            'ReleaseHolds': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReleaseHolds,
+                    request_deserializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.ReleaseHoldsRequest.FromString,
+                    response_serializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.ReleaseHoldsResponse.SerializeToString,
+            ),
+            'ApplyReschedule': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApplyReschedule,
+                    request_deserializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.ApplyRescheduleRequest.FromString,
+                    response_serializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.ApplyRescheduleResponse.SerializeToString,
+            ),
+            'CompleteOrder': grpc.unary_unary_rpc_method_handler(
+                    servicer.CompleteOrder,
+                    request_deserializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.CompleteOrderRequest.FromString,
+                    response_serializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.CompleteOrderResponse.SerializeToString,
+            ),
+            'DisputeOrder': grpc.unary_unary_rpc_method_handler(
+                    servicer.DisputeOrder,
+                    request_deserializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.DisputeOrderRequest.FromString,
+                    response_serializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.DisputeOrderResponse.SerializeToString,
+            ),
+            'ResolveDispute': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResolveDispute,
+                    request_deserializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.ResolveDisputeRequest.FromString,
+                    response_serializer=callsheet_dot_orders_dot_v1_dot_orders__pb2.ResolveDisputeResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -364,6 +496,168 @@ class OrdersService:
             '/callsheet.orders.v1.OrdersService/CheckSlot',
             callsheet_dot_orders_dot_v1_dot_orders__pb2.CheckSlotRequest.SerializeToString,
             callsheet_dot_orders_dot_v1_dot_orders__pb2.CheckSlotResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def HoldSlots(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.orders.v1.OrdersService/HoldSlots',
+            callsheet_dot_orders_dot_v1_dot_orders__pb2.HoldSlotsRequest.SerializeToString,
+            callsheet_dot_orders_dot_v1_dot_orders__pb2.HoldSlotsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReleaseHolds(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.orders.v1.OrdersService/ReleaseHolds',
+            callsheet_dot_orders_dot_v1_dot_orders__pb2.ReleaseHoldsRequest.SerializeToString,
+            callsheet_dot_orders_dot_v1_dot_orders__pb2.ReleaseHoldsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApplyReschedule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.orders.v1.OrdersService/ApplyReschedule',
+            callsheet_dot_orders_dot_v1_dot_orders__pb2.ApplyRescheduleRequest.SerializeToString,
+            callsheet_dot_orders_dot_v1_dot_orders__pb2.ApplyRescheduleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CompleteOrder(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.orders.v1.OrdersService/CompleteOrder',
+            callsheet_dot_orders_dot_v1_dot_orders__pb2.CompleteOrderRequest.SerializeToString,
+            callsheet_dot_orders_dot_v1_dot_orders__pb2.CompleteOrderResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DisputeOrder(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.orders.v1.OrdersService/DisputeOrder',
+            callsheet_dot_orders_dot_v1_dot_orders__pb2.DisputeOrderRequest.SerializeToString,
+            callsheet_dot_orders_dot_v1_dot_orders__pb2.DisputeOrderResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResolveDispute(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.orders.v1.OrdersService/ResolveDispute',
+            callsheet_dot_orders_dot_v1_dot_orders__pb2.ResolveDisputeRequest.SerializeToString,
+            callsheet_dot_orders_dot_v1_dot_orders__pb2.ResolveDisputeResponse.FromString,
             options,
             channel_credentials,
             insecure,
