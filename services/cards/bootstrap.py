@@ -9,10 +9,12 @@ import grpc
 
 from callsheet.cards.v1 import cards_pb2, cards_pb2_grpc
 from callsheet_kit.service import ServiceKit, ServiceParts, periodic
+from services.cards.adapters.effects import GrpcEffects
 from services.cards.adapters.orders import GrpcOrders
 from services.cards.adapters.repositories import SqlCardsUnitOfWork
 from services.cards.adapters.tables import kit_tables
 from services.cards.usecases.deadlines import sweep_deadlines
+from services.cards.usecases.effects import CardEffects
 from services.cards.usecases.ports import CardsDeps
 
 NAME = "cards"
@@ -38,7 +40,9 @@ def wire(kit: ServiceKit) -> Cards:
     def uow() -> SqlCardsUnitOfWork:
         return SqlCardsUnitOfWork(kit.parts)
 
-    return Cards(kit=kit, deps=CardsDeps(uow=uow, orders=GrpcOrders(kit.peers)))
+    deps = CardsDeps(uow=uow, orders=GrpcOrders(kit.peers), effects=GrpcEffects(kit.peers))
+    kit.sagas.register(CardEffects(deps))
+    return Cards(kit=kit, deps=deps)
 
 
 def build_parts(kit: ServiceKit) -> ServiceParts:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import grpc
 
+from callsheet.cards.v1 import events_pb2 as card_events
 from callsheet.orders.v1 import orders_pb2, orders_pb2_grpc
 from callsheet.payments.v1 import events_pb2 as payment_events
 from callsheet_kit.consumer import EventConsumer
@@ -19,6 +20,7 @@ from services.orders.usecases.cancel_order import SettleCancellation
 from services.orders.usecases.checkout import CheckoutDeps, CheckoutFlow
 from services.orders.usecases.close_orders import close_due_orders
 from services.orders.usecases.confirm_order import CapturePayment
+from services.orders.usecases.record_card_event import record_card_event
 from services.orders.usecases.record_payment_event import record_payment_event
 from services.orders.usecases.start_due_orders import start_due_orders
 
@@ -43,6 +45,14 @@ PAYMENT_EVENTS = (
     payment_events.DisputeUpdated,
     payment_events.DisputeWon,
     payment_events.DisputeLost,
+)
+# Every card event lands on its order's timeline: each message is a family, taking every card type
+# (``card.requested.reschedule``, ``card.closed.extras``, …).
+CARD_EVENTS = (
+    card_events.CardRequested,
+    card_events.CardResponded,
+    card_events.CardExpiring,
+    card_events.CardClosed,
 )
 
 
@@ -76,7 +86,7 @@ def wire(kit: ServiceKit) -> Orders:
 
 
 def build_parts(kit: ServiceKit) -> ServiceParts:
-    """The servicer, the payment-event consumer and the start and closing sweepers of orders."""
+    """The servicer, the payment- and card-event consumers and the start and closing sweepers of orders."""
     from services.orders.entrypoints.grpc_api import OrdersServicer
 
     orders = wire(kit)
@@ -94,10 +104,21 @@ def build_parts(kit: ServiceKit) -> ServiceParts:
         handlers=dict.fromkeys(PAYMENT_EVENTS, record_payment_event),
         ordered=True,
     )
+    # A consumer of its own: the inbox and the per-subject positions are kept per consumer name,
+    # and cards numbers its events of an order apart from payments.
+    card_timeline = EventConsumer(
+        name="orders-card-timeline",
+        uow=orders.uow,
+        tables=kit.tables,
+        bus=kit.bus,
+        source="cards",
+        handlers=dict.fromkeys(CARD_EVENTS, record_card_event),
+        ordered=True,
+    )
     return ServiceParts(
         register=[register],
         service_names=[orders_pb2.DESCRIPTOR.services_by_name["OrdersService"].full_name],
-        consumers=[payment_timeline],
+        consumers=[payment_timeline, card_timeline],
         workers=[
             periodic("start-due-orders", lambda: start_due_orders(orders.uow)),
             periodic("close-due-orders", lambda: close_due_orders(orders.uow)),

@@ -107,7 +107,7 @@ def test_a_reschedule_countered_is_superseded_by_the_responders_proposal(system:
         from datetime import datetime, timedelta
 
         start, end = (
-            datetime.fromisoformat(order[k].replace("Z", "+00:00")) + timedelta(days=days)
+            datetime.fromisoformat(order[k].replace("Z", "+00:00")) + timedelta(hours=3 * days)
             for k in ("startUtc", "endUtc")
         )
         return {"startUtc": start.isoformat().replace("+00:00", "Z"), "endUtc": end.isoformat().replace("+00:00", "Z")}

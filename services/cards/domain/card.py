@@ -361,6 +361,15 @@ class Card(Aggregate):
             progress["evidenceMediaIds"] = [*progress.get("evidenceMediaIds", []), *payload["mediaIds"]]
         self.progress = progress
 
+    def reopen(self, *, reason: str, now: datetime) -> None:
+        """The decision's effect was refused for good by its owner (the slot was booked meanwhile,
+        the card declined): the card is OPEN again, with the reason in its progress."""
+        if self.state is not CardState.ACCEPTED:
+            return
+        self.state, self.accepted_at = CardState.OPEN, None
+        self.progress = {**self.progress, "lastFailure": reason}
+        self._bump(now)
+
     def superseded(self, by_card_id: str, *, actor: str, now: datetime) -> None:
         """Links a countered card to the card that replaced it, and closes it."""
         self.superseded_by = by_card_id

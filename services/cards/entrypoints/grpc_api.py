@@ -2,30 +2,40 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import grpc
 
 from callsheet.cards.v1 import cards_pb2, cards_pb2_grpc
-from callsheet_kit.errors import invalid_field
+from callsheet_kit.errors import DomainError, Violations, invalid_field
 from callsheet_kit.identity import current_caller
 from callsheet_kit.uow import execute
 from services.cards.adapters.wire import ACTIONS_BY_WIRE, STATES_BY_WIRE, TYPES_BY_WIRE, encode_card
 from services.cards.bootstrap import Cards
 from services.cards.domain.card import CardSnapshot
-from services.cards.domain.model import OrderView
+from services.cards.domain.kinds.base import Context
+from services.cards.domain.kinds.reschedule import check_counter, check_create
+from services.cards.domain.model import CardAction, CardType, OrderView
 from services.cards.usecases.commands import (
     CancelCard,
     CreateCard,
     RespondToCard,
     cancel_card,
+    card_id_for,
+    card_key,
+    counter_key,
     create_card,
     payload_of,
     respond_to_card,
 )
 from services.cards.usecases.queries import GetCard, ListCards, get_card, list_cards
 
-Context = grpc.aio.ServicerContext[Any, Any]
+ServicerContext = grpc.aio.ServicerContext[Any, Any]
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 class CardsServicer(cards_pb2_grpc.CardsServiceServicer):
@@ -47,7 +57,9 @@ class CardsServicer(cards_pb2_grpc.CardsServiceServicer):
     def _encode(self, snapshot: CardSnapshot, order: OrderView) -> cards_pb2.Card:
         return encode_card(snapshot, viewer=current_caller().user_id, order=order)
 
-    async def CreateCard(self, request: cards_pb2.CreateCardRequest, context: Context) -> cards_pb2.CreateCardResponse:
+    async def CreateCard(
+        self, request: cards_pb2.CreateCardRequest, context: ServicerContext
+    ) -> cards_pb2.CreateCardResponse:
         """Opens a card on an order."""
         card_type = TYPES_BY_WIRE.get(request.type)
         if card_type is None:
@@ -57,23 +69,43 @@ class CardsServicer(cards_pb2_grpc.CardsServiceServicer):
         command = CreateCard(
             caller=current_caller(), request_id=request.request_id, order=order, card_type=card_type, payload=payload
         )
-        return await execute(
-            create_card,
-            command,
-            uow=self._cards.uow(),
-            request=request,
-            respond=lambda card: cards_pb2.CreateCardResponse(card=self._encode(CardSnapshot(card), order)),
-        )
+        card_id = card_id_for(card_key(order.order_id, card_type, request.request_id))
+        held = card_type is CardType.RESCHEDULE and await self._hold(order, card_id, check_create, payload)
+        try:
+            return await execute(
+                create_card,
+                command,
+                uow=self._cards.uow(),
+                request=request,
+                respond=lambda card: cards_pb2.CreateCardResponse(card=self._encode(CardSnapshot(card), order)),
+            )
+        except DomainError:
+            if held:  # the card was refused: its holds go with it
+                await self._cards.deps.effects.release_holds(order_id=order.order_id, card_id=card_id)
+            raise
+
+    async def _hold(self, order: OrderView, card_id: str, check: Any, payload: Any) -> bool:
+        """Places the calendar holds of a proposal before its card is made: a slot the provider has
+        booked is refused now (SLOT_TAKEN), not after the card was shown to the counterpart."""
+        violations = Violations()
+        slots = check(violations, payload, Context(order=order, now=self._cards.kit.clock.now())).get("slots", [])
+        if violations or not slots:
+            return False  # the card's own checks name the bad fields
+        times = [(_utc(slot["startUtc"]), _utc(slot["endUtc"])) for slot in slots]
+        await self._cards.deps.effects.hold_slots(order_id=order.order_id, card_id=card_id, slots=times)
+        return True
 
     async def RespondToCard(
-        self, request: cards_pb2.RespondToCardRequest, context: Context
+        self, request: cards_pb2.RespondToCardRequest, context: ServicerContext
     ) -> cards_pb2.RespondToCardResponse:
         """Answers a card."""
         action = ACTIONS_BY_WIRE.get(request.action)
         if action is None:
             raise invalid_field("action", "is required")
         payload = payload_of(request.payload_json)
-        _, order = await self._order_of_card(request.card_id)
+        snapshot, order = await self._order_of_card(request.card_id)
+        if action is CardAction.COUNTER and snapshot.card.type is CardType.RESCHEDULE:
+            await self._hold(order, card_id_for(counter_key(snapshot.card)), check_counter, payload)
         command = RespondToCard(
             caller=current_caller(),
             request_id=request.request_id,
@@ -91,7 +123,9 @@ class CardsServicer(cards_pb2_grpc.CardsServiceServicer):
             respond=lambda snapshot: cards_pb2.RespondToCardResponse(card=self._encode(snapshot, order)),
         )
 
-    async def CancelCard(self, request: cards_pb2.CancelCardRequest, context: Context) -> cards_pb2.CancelCardResponse:
+    async def CancelCard(
+        self, request: cards_pb2.CancelCardRequest, context: ServicerContext
+    ) -> cards_pb2.CancelCardResponse:
         """Withdraws a card."""
         _, order = await self._order_of_card(request.card_id)
         command = CancelCard(
@@ -109,12 +143,14 @@ class CardsServicer(cards_pb2_grpc.CardsServiceServicer):
             respond=lambda snapshot: cards_pb2.CancelCardResponse(card=self._encode(snapshot, order)),
         )
 
-    async def GetCard(self, request: cards_pb2.GetCardRequest, context: Context) -> cards_pb2.GetCardResponse:
+    async def GetCard(self, request: cards_pb2.GetCardRequest, context: ServicerContext) -> cards_pb2.GetCardResponse:
         """Returns a card with what the caller can do on it."""
         snapshot, order = await self._order_of_card(request.card_id)
         return cards_pb2.GetCardResponse(card=self._encode(snapshot, order))
 
-    async def ListCards(self, request: cards_pb2.ListCardsRequest, context: Context) -> cards_pb2.ListCardsResponse:
+    async def ListCards(
+        self, request: cards_pb2.ListCardsRequest, context: ServicerContext
+    ) -> cards_pb2.ListCardsResponse:
         """Returns an order's cards."""
         order = await self._order(request.order_id)
         states = frozenset(STATES_BY_WIRE[state] for state in request.states if state in STATES_BY_WIRE)

@@ -9,6 +9,7 @@ the other CONFLICT. A card is made once per order, type and client key
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from callsheet_kit.uow import transactional
 from callsheet_kit.validation import MAX_JSON_BYTES, check_json
 from services.cards.domain.card import Card, CardSnapshot, Responded, open_types, visible_to
 from services.cards.domain.model import CardAction, CardState, CardType, OrderView
+from services.cards.usecases.effects import effects_of, start_effect
 from services.cards.usecases.ports import CardsUnitOfWork, Command
 
 # The card types whose effect is cards' own, applied with the decision.
@@ -45,6 +47,16 @@ def payload_of(text: str, *, field: str = "payload") -> Any:
 def card_key(order_id: str, card_type: CardType, request_id: str) -> str:
     """The plan's idempotency key of a card: ``order:card:type:nonce``."""
     return f"{order_id}:card:{card_type.value}:{request_id}"
+
+
+def card_id_for(key: str) -> str:
+    """A card's id, from its key: a repeated request names the same card (its holds included) before it exists."""
+    return "crd_" + hashlib.sha256(key.encode()).hexdigest()[:26]
+
+
+def counter_key(card: Card) -> str:
+    """The key of the card a COUNTER of ``card`` opens."""
+    return card_key(card.order_id, CardType(card.type), f"counter:{card.card_id}")
 
 
 @dataclass(frozen=True)
@@ -93,7 +105,7 @@ async def create_card(uow: CardsUnitOfWork, command: CreateCard) -> Card:
         return made
     existing = await uow.cards_of(order.order_id)
     card = Card.open(
-        card_id=new_id("crd"),
+        card_id=card_id_for(key),
         key=key,
         order=order,
         card_type=command.card_type,
@@ -103,6 +115,8 @@ async def create_card(uow: CardsUnitOfWork, command: CreateCard) -> Card:
         now=uow.now,
     )
     uow.add_card(card)
+    if card.type is CardType.DISPUTE:
+        await start_effect(uow, card, "dispute-order")
     return card
 
 
@@ -137,8 +151,8 @@ async def respond_to_card(uow: CardsUnitOfWork, command: RespondToCard) -> CardS
     if done.counter_payload is not None:
         others = [other for other in await uow.cards_of(card.order_id) if other.card_id != card.card_id]
         counter = Card.open(
-            card_id=new_id("crd"),
-            key=card_key(card.order_id, CardType(card.type), f"counter:{card.card_id}"),
+            card_id=card_id_for(counter_key(card)),
+            key=counter_key(card),
             order=command.order,
             card_type=CardType(card.type),
             creator_id=command.caller.user_id,
@@ -153,6 +167,7 @@ async def respond_to_card(uow: CardsUnitOfWork, command: RespondToCard) -> CardS
         # The final approval of proofs makes the approved media the order's deliverables: the
         # card itself holds them, so the effect is applied in this same transaction.
         card.applied(now=uow.now)
+    await effects_of(uow, card, was=CardState.OPEN)
     responses = await uow.responses_of([card.card_id])
     return CardSnapshot(card, responses.get(card.card_id, []))
 
@@ -165,5 +180,6 @@ async def cancel_card(uow: CardsUnitOfWork, command: CancelCard) -> CardSnapshot
     card.cancel(
         order=command.order, user_id=command.caller.user_id, expected_version=command.expected_version, now=uow.now
     )
+    await effects_of(uow, card, was=CardState.OPEN)
     responses = await uow.responses_of([card.card_id])
     return CardSnapshot(card, responses.get(card.card_id, []))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from services.cards.domain.model import CardState
+from services.cards.usecases.effects import effects_of
 from services.cards.usecases.ports import CardsUnitOfWork
 
 BATCH = 50
@@ -20,6 +22,10 @@ async def sweep_deadlines(uow_factory: Callable[[], CardsUnitOfWork]) -> int:
     async with uow_factory() as uow:
         changed = 0
         for card in await uow.cards_due(uow.now, limit=BATCH):
-            changed += card.expire(now=uow.now) or card.remind(now=uow.now)
+            if card.expire(now=uow.now):
+                await effects_of(uow, card, was=CardState.OPEN)
+                changed += 1
+            elif card.remind(now=uow.now):
+                changed += 1
         await uow.commit()
         return changed

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from callsheet_kit.identity import Caller
 from callsheet_kit.uow import Transaction
@@ -67,6 +67,7 @@ class CardsDeps:
 
     uow: Callable[[], CardsUnitOfWork]
     orders: OrdersPort
+    effects: EffectsPort
 
 
 @dataclass(frozen=True)
@@ -74,3 +75,43 @@ class Command:
     """What every command carries: who asks."""
 
     caller: Caller
+
+
+class EffectsPort(Protocol):
+    """The owning services' commands that the cards' decisions set off (each idempotent by the card)."""
+
+    async def hold_slots(self, *, order_id: str, card_id: str, slots: list[tuple[datetime, datetime]]) -> None:
+        """A calendar hold per proposed slot (SLOT_TAKEN when one overlaps a confirmed booking)."""
+        ...
+
+    async def release_holds(self, *, order_id: str, card_id: str) -> None:
+        """Releases the card's holds."""
+        ...
+
+    async def apply_reschedule(self, *, order_id: str, card_id: str, slot_index: int) -> None:
+        """The chosen hold becomes the order's event; the order's times move."""
+        ...
+
+    async def complete_order(self, *, order_id: str, card_id: str) -> None:
+        """IN_PROGRESS → COMPLETED."""
+        ...
+
+    async def dispute_order(self, *, order_id: str, card_id: str) -> None:
+        """→ DISPUTED."""
+        ...
+
+    async def charge_extras(self, *, order_id: str, card_id: str, items: list[dict[str, Any]], currency: str) -> None:
+        """Charges the accepted extras."""
+        ...
+
+    async def add_expense(self, *, order_id: str, card_id: str, items: list[dict[str, Any]], currency: str) -> None:
+        """Adds the approved expense to the settlement."""
+        ...
+
+    async def schedule_payout(self, *, order_id: str, card_id: str, completed_at: datetime) -> None:
+        """The final settlement and the payout."""
+        ...
+
+    async def freeze_payout(self, *, order_id: str, card_id: str, reason: str) -> None:
+        """Freezes the payout."""
+        ...

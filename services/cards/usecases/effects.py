@@ -1,0 +1,161 @@
+"""What a card's decision sets off in the owning services, as sagas on the kit's runner.
+
+A decision commits with its saga (one per card and effect, keyed by both, so it starts once);
+the saga runs right after the commit, and the sweeper of any replica retries it with backoff
+until the owners answer. Sagas of one order run one at a time, in the order they were started.
+Each step calls an owner under a request id derived from the card, so a step repeated after a
+crash is applied once.
+
+| card | when | steps |
+|---|---|---|
+| RESCHEDULE | accepted | orders applies the chosen slot, then the card closes |
+| RESCHEDULE | declined, expired, cancelled, countered | orders releases its holds |
+| EXTRAS | accepted | payments charges them (receipt, ledger), then the card closes |
+| EXPENSE | approved | payments adds it to the settlement, then the card closes |
+| COMPLETE | approved (or by the system after 72 h) | orders completes the order, payments schedules the payout, the card closes |
+| DISPUTE | opened | orders marks the order DISPUTED, payments freezes the payout (the card stays open until support resolves) |
+
+An owner's refusal that is final (the slot was booked meanwhile, the card declined, the payout
+already released) reopens the card with the reason in its progress, so the participants can
+decide again; a refusal of a dispute withdraws it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from callsheet_kit.errors import DomainError
+from callsheet_kit.saga import Complete, Finished, Next, Outcome, Saga, SagaFlow
+from services.cards.domain.card import Card
+from services.cards.domain.model import CardState, CardType
+from services.cards.usecases.ports import CardsDeps, CardsUnitOfWork
+
+CARD_EFFECT = "card-effect"
+# How long an effect is retried before it is escalated to a person.
+EFFECT_DEADLINE = timedelta(days=2)
+
+# The first step of each effect, and the step after each step ("close" ends the saga).
+APPLY = {
+    CardType.RESCHEDULE: "apply-reschedule",
+    CardType.EXTRAS: "charge-extras",
+    CardType.EXPENSE: "add-expense",
+    CardType.COMPLETE: "complete-order",
+}
+AFTER = {
+    "apply-reschedule": "close",
+    "charge-extras": "close",
+    "add-expense": "close",
+    "complete-order": "schedule-payout",
+    "schedule-payout": "close",
+    "dispute-order": "freeze-payout",
+}
+
+
+async def start_effect(uow: CardsUnitOfWork, card: Card, step: str, data: dict[str, Any] | None = None) -> None:
+    """Starts the saga of one effect of a card, in the decision's transaction (once per card and step)."""
+    await uow.start_saga(
+        kind=CARD_EFFECT,
+        key=f"{card.card_id}:{step}",
+        subject=card.order_id,
+        step=step,
+        data={"cardId": card.card_id, "orderId": card.order_id, **(data or {})},
+        deadline=uow.now + EFFECT_DEADLINE,
+    )
+
+
+async def effects_of(uow: CardsUnitOfWork, card: Card, *, was: CardState) -> None:
+    """Starts what a card's change sets off: ``was`` is its state before the change."""
+    state, card_type = CardState(card.state), CardType(card.type)
+    if state is CardState.ACCEPTED and was is CardState.OPEN and card_type in APPLY:
+        await start_effect(uow, card, APPLY[card_type])
+    elif card_type is CardType.RESCHEDULE and state in (
+        CardState.DECLINED,
+        CardState.EXPIRED,
+        CardState.CANCELLED,
+        CardState.SUPERSEDED,
+    ):
+        await start_effect(uow, card, "release-holds")
+
+
+@dataclass(frozen=True)
+class CardEffects(SagaFlow):
+    """The steps of every card effect."""
+
+    deps: CardsDeps
+    kind = CARD_EFFECT
+
+    async def _card(self, saga: Saga) -> Card:
+        async with self.deps.uow() as uow:
+            card = await uow.card(str(saga.data["cardId"]))
+        assert card is not None
+        return card
+
+    async def run(self, saga: Saga) -> Outcome:
+        """Runs one step; a final refusal of an owner reopens the card (see the module's table)."""
+        step, order_id, card_id = saga.step, str(saga.data["orderId"]), str(saga.data["cardId"])
+        effects = self.deps.effects
+        if step == "release-holds":
+            await effects.release_holds(order_id=order_id, card_id=card_id)
+            return Complete()
+        if step in ("close", "reopen", "withdraw"):
+            return await self._finish(saga)
+        card = await self._card(saga)
+        try:
+            await self._call(step, card, saga)
+        except DomainError as error:
+            if error.code.name in ("UNAVAILABLE", "INTERNAL"):
+                raise
+            return Next("withdraw" if card.type is CardType.DISPUTE else "reopen", {"failure": error.message})
+        following = AFTER.get(step)
+        return Next(following) if following else Complete()
+
+    async def _call(self, step: str, card: Card, saga: Saga) -> None:
+        effects, payload = self.deps.effects, card.payload
+        order_id, card_id = card.order_id, card.card_id
+        if step == "apply-reschedule":
+            responses = await self._accepted_slot(card)
+            await effects.apply_reschedule(order_id=order_id, card_id=card_id, slot_index=responses)
+        elif step == "charge-extras":
+            await effects.charge_extras(
+                order_id=order_id, card_id=card_id, items=payload["items"], currency=payload["currency"]
+            )
+        elif step == "add-expense":
+            await effects.add_expense(
+                order_id=order_id, card_id=card_id, items=payload["items"], currency=payload["currency"]
+            )
+        elif step == "complete-order":
+            await effects.complete_order(order_id=order_id, card_id=card_id)
+        elif step == "schedule-payout":
+            completed: datetime = card.accepted_at or card.updated_at
+            await effects.schedule_payout(order_id=order_id, card_id=card_id, completed_at=completed)
+        elif step == "dispute-order":
+            await effects.dispute_order(order_id=order_id, card_id=card_id)
+        elif step == "freeze-payout":
+            await effects.freeze_payout(
+                order_id=order_id, card_id=card_id, reason=f"booking dispute: {payload['reason']}"
+            )
+        else:
+            raise ValueError(f"no step {step} in a card effect")
+
+    async def _accepted_slot(self, card: Card) -> int:
+        async with self.deps.uow() as uow:
+            responses = (await uow.responses_of([card.card_id])).get(card.card_id, [])
+        accepted = [r for r in responses if r.payload.get("slotIndex") is not None]
+        return int(accepted[-1].payload["slotIndex"])
+
+    async def _finish(self, saga: Saga) -> Outcome:
+        """The last step, in one local transaction with the saga's end: close, reopen or withdraw the card."""
+        async with self.deps.uow() as uow:
+            card = await uow.card(str(saga.data["cardId"]), lock=True)
+            assert card is not None
+            if saga.step == "close":
+                card.applied(now=uow.now)
+            elif saga.step == "reopen":
+                card.reopen(reason=str(saga.data.get("failure", "")), now=uow.now)
+            else:
+                card.withdraw(now=uow.now)
+            ended = await uow.finish_saga(saga)
+            await uow.commit()
+        return Finished(ended)
