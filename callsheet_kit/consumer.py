@@ -187,7 +187,9 @@ class EventConsumer:
                 envelope.data.Unpack(event)
                 await handler(uow, event, envelope)
             await uow.commit()
-            return True
+        # Work the handler queued for after its commit (a saga it started is driven now).
+        await uow.run_after_commit()
+        return True
 
     async def _in_order(self, uow: UnitOfWork, envelope: EventEnvelope) -> bool:
         """Moves the subject's position to this event; False for an event applied before.

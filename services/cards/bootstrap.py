@@ -8,6 +8,8 @@ from pathlib import Path
 import grpc
 
 from callsheet.cards.v1 import cards_pb2, cards_pb2_grpc
+from callsheet.orders.v1 import events_pb2 as order_events
+from callsheet_kit.consumer import EventConsumer
 from callsheet_kit.service import ServiceKit, ServiceParts, periodic
 from services.cards.adapters.effects import GrpcEffects
 from services.cards.adapters.orders import GrpcOrders
@@ -15,6 +17,7 @@ from services.cards.adapters.repositories import SqlCardsUnitOfWork
 from services.cards.adapters.tables import kit_tables
 from services.cards.usecases.deadlines import sweep_deadlines
 from services.cards.usecases.effects import CardEffects
+from services.cards.usecases.order_events import order_cancelled
 from services.cards.usecases.ports import CardsDeps
 
 NAME = "cards"
@@ -59,4 +62,14 @@ def build_parts(kit: ServiceKit) -> ServiceParts:
         register=[register],
         service_names=[cards_pb2.DESCRIPTOR.services_by_name["CardsService"].full_name],
         workers=[periodic("card-deadlines", lambda: sweep_deadlines(cards.deps.uow), interval=1.0)],
+        consumers=[
+            EventConsumer(
+                name="cards-order-events",
+                uow=cards.uow,
+                tables=kit.tables,
+                bus=kit.bus,
+                source="orders",
+                handlers={order_events.OrderCancelled: order_cancelled},
+            )
+        ],
     )

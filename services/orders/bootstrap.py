@@ -53,6 +53,7 @@ CARD_EVENTS = (
     card_events.CardResponded,
     card_events.CardExpiring,
     card_events.CardClosed,
+    card_events.CardStuck,
 )
 
 

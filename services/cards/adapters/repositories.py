@@ -55,6 +55,31 @@ class SqlCardsUnitOfWork(UnitOfWork):
         )
         return [self.track(card) for card in (await self.session.execute(query)).scalars()]
 
+    async def cards_stuck(self, before: datetime, *, limit: int) -> Sequence[Card]:
+        """ACCEPTED cards decided before ``before`` and not escalated yet, oldest first, locked."""
+        query = (
+            select(Card)
+            .where(
+                card_table.c.state == CardState.ACCEPTED.value,
+                card_table.c.accepted_at < before,
+                not_(card_table.c.progress.has_key("escalated")),
+            )
+            .order_by(card_table.c.accepted_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [self.track(card) for card in (await self.session.execute(query)).scalars()]
+
+    async def open_cards_of(self, order_id: str) -> Sequence[Card]:
+        """An order's OPEN cards, locked."""
+        query = (
+            select(Card)
+            .where(card_table.c.order_id == order_id, card_table.c.state == CardState.OPEN.value)
+            .order_by(card_table.c.created_at)
+            .with_for_update()
+        )
+        return [self.track(card) for card in (await self.session.execute(query)).scalars()]
+
     def add_card(self, card: Card) -> None:
         """Adds a new card."""
         self.session.add(card)

@@ -18,6 +18,7 @@ from services.cards.domain.card import (
     CardRequested,
     CardResponded,
     CardSnapshot,
+    CardStuck,
     Response,
     actions_for,
 )
@@ -87,4 +88,6 @@ def encode_event(aggregate: Aggregate, event: DomainEvent) -> Message | None:
             return events_pb2.CardExpiring(card=card, type=card_type)
         case CardClosed():
             return events_pb2.CardClosed(card=card, type=card_type)
+        case CardStuck():
+            return events_pb2.CardStuck(card=card, type=card_type)
     return None

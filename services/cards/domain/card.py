@@ -35,6 +35,9 @@ from services.cards.domain.model import (
     Party,
 )
 
+# A decided card whose effect is not applied after this long is escalated.
+STUCK_AFTER = timedelta(minutes=5)
+
 # When the soft deadline falls: a day before the card expires, or halfway for a card that lives two days or less.
 REMINDER_LEAD = timedelta(hours=24)
 
@@ -79,6 +82,11 @@ class CardExpiring(CardEvent):
     """The card's soft deadline came: it expires at ``expires_at``."""
 
     expires_at: datetime | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CardStuck(CardEvent):
+    """The decision's effect has not been applied within ``STUCK_AFTER``: a person should look."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -434,6 +442,17 @@ class Card(Aggregate):
                 expires_at=self.expires_at,
             )
         )
+        return True
+
+    def escalate(self, *, now: datetime) -> bool:
+        """ACCEPTED for longer than ``STUCK_AFTER`` with its effect unapplied: ``card.stuck.<type>``, once."""
+        if self.state is not CardState.ACCEPTED or self.progress.get("escalated") or self.accepted_at is None:
+            return False
+        if now - self.accepted_at < STUCK_AFTER:
+            return False
+        self.progress = {**self.progress, "escalated": True}
+        self._bump(now)
+        self.record(CardStuck(actor="", occurred_at=now, order_id=self.order_id, card_type=CardType(self.type)))
         return True
 
     def applied(self, *, now: datetime) -> bool:

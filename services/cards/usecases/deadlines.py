@@ -1,4 +1,6 @@
-"""The cards' clock: reminders at ``due_at``, expiry at ``expires_at``, COMPLETE accepted after 72 hours.
+"""The cards' clock: reminders at ``due_at``, expiry at ``expires_at``, COMPLETE accepted after 72 hours,
+and decided cards whose effect is still unapplied after five minutes escalated (``card.stuck.<type>``,
+the ``callsheet.cards.stuck`` metric; their saga keeps retrying).
 
 A sweeper runs in every replica, on the service clock (``advanceClock`` moves it): each pass
 locks the cards that are due with ``SKIP LOCKED``, so replicas share the work and a card is
@@ -8,19 +10,34 @@ holds, completing the order) follows from the card's new state like any decision
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+from opentelemetry import metrics
+
+from services.cards.domain.card import STUCK_AFTER
 from services.cards.domain.model import CardState
 from services.cards.usecases.effects import effects_of
 from services.cards.usecases.ports import CardsUnitOfWork
 
 BATCH = 50
+log = logging.getLogger(__name__)
+_stuck = metrics.get_meter("callsheet.cards").create_counter(
+    "callsheet.cards.stuck", description="Decided cards whose effect was not applied within five minutes"
+)
 
 
 async def sweep_deadlines(uow_factory: Callable[[], CardsUnitOfWork]) -> int:
     """Reminds and expires the cards whose time has come; returns how many changed."""
     async with uow_factory() as uow:
         changed = 0
+        for card in await uow.cards_stuck(uow.now - STUCK_AFTER, limit=BATCH):
+            if card.escalate(now=uow.now):
+                _stuck.add(1, {"type": card.type.value})
+                log.error(
+                    "card %s (%s) of order %s is stuck: its effect is unapplied", card.card_id, card.type, card.order_id
+                )
+                changed += 1
         for card in await uow.cards_due(uow.now, limit=BATCH):
             if card.expire(now=uow.now):
                 await effects_of(uow, card, was=CardState.OPEN)
@@ -28,4 +45,5 @@ async def sweep_deadlines(uow_factory: Callable[[], CardsUnitOfWork]) -> int:
             elif card.remind(now=uow.now):
                 changed += 1
         await uow.commit()
-        return changed
+    await uow.run_after_commit()  # the effects of expiries start now, not when their lease lapses
+    return changed

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from callsheet_kit import failpoints
 from callsheet_kit.errors import DomainError
 from callsheet_kit.saga import Complete, Finished, Next, Outcome, Saga, SagaFlow
 from services.cards.domain.card import Card
@@ -104,6 +105,8 @@ class CardEffects(SagaFlow):
         card = await self._card(saga)
         try:
             await self._call(step, card, saga)
+            # Tests end the process here, between an owner's answer and the card's close.
+            failpoints.hit("card_effect.after_call")
         except DomainError as error:
             if error.code.name in ("UNAVAILABLE", "INTERNAL"):
                 raise

@@ -32,6 +32,14 @@ class CardsUnitOfWork(Transaction, Protocol):
         """OPEN cards past their expiry or due for their reminder, locked (others' locked ones skipped)."""
         ...
 
+    async def cards_stuck(self, before: datetime, *, limit: int) -> Sequence[Card]:
+        """ACCEPTED cards decided before ``before`` and not escalated yet, locked (others' locked ones skipped)."""
+        ...
+
+    async def open_cards_of(self, order_id: str) -> Sequence[Card]:
+        """An order's OPEN cards, locked."""
+        ...
+
     def add_card(self, card: Card) -> None:
         """Adds a new card."""
         ...

@@ -40,3 +40,11 @@ class CardClosed(_message.Message):
     card: _cards_pb2.Card
     type: _cards_pb2.CardType
     def __init__(self, card: _Optional[_Union[_cards_pb2.Card, _Mapping]] = ..., type: _Optional[_Union[_cards_pb2.CardType, str]] = ...) -> None: ...
+
+class CardStuck(_message.Message):
+    __slots__ = ("card", "type")
+    CARD_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    card: _cards_pb2.Card
+    type: _cards_pb2.CardType
+    def __init__(self, card: _Optional[_Union[_cards_pb2.Card, _Mapping]] = ..., type: _Optional[_Union[_cards_pb2.CardType, str]] = ...) -> None: ...
