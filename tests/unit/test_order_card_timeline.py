@@ -107,7 +107,7 @@ async def test_a_card_event_about_an_order_orders_does_not_know_is_dropped() -> 
     assert world.timeline == []
 
 
-def test_the_card_consumer_takes_every_card_type_of_the_four_families() -> None:
+def test_the_card_consumer_takes_every_card_type_of_every_family() -> None:
     consumer = EventConsumer(
         name="orders-card-timeline",
         uow=lambda: None,  # type: ignore[arg-type, return-value]
@@ -117,8 +117,8 @@ def test_the_card_consumer_takes_every_card_type_of_the_four_families() -> None:
         handlers=dict.fromkeys(CARD_EVENTS, record_card_event),
         ordered=True,
     )
-    assert consumer.event_types == ["card.closed", "card.expiring", "card.requested", "card.responded"]
-    for family, message in zip(("requested", "responded", "expiring", "closed"), CARD_EVENTS, strict=True):
+    assert consumer.event_types == ["card.closed", "card.expiring", "card.requested", "card.responded", "card.stuck"]
+    for family, message in zip(("requested", "responded", "expiring", "closed", "stuck"), CARD_EVENTS, strict=True):
         for card_type in cards_pb2.CardType.keys()[1:]:
             event_type = f"card.{family}.{card_type.removeprefix('CARD_TYPE_').lower()}"
             assert consumer._registered(event_type) == (message, record_card_event), event_type
