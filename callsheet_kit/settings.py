@@ -48,6 +48,15 @@ class CommonSettings(BaseSettings):
     # that signs the links the gateway serves them by (see ``callsheet_kit.signed_urls``).
     files_dir: str = Field(".devstack/files", alias="CALLSHEET_FILES_DIR")
     files_secret: str = Field(DEV_FILES_SECRET, alias="CALLSHEET_FILES_SECRET", min_length=1)
+    # Where links to files point: the gateway as clients reach it.
+    files_base_url: str = Field("http://127.0.0.1:8080", alias="CALLSHEET_FILES_BASE_URL")
+    # Files in this S3 bucket when set (else in CALLSHEET_FILES_DIR); an S3-compatible server's
+    # endpoint and the region, if not AWS's defaults.
+    files_bucket: str = Field("", alias="CALLSHEET_FILES_BUCKET")
+    s3_endpoint_url: str = Field("", alias="CALLSHEET_S3_ENDPOINT_URL")
+    s3_region: str = Field("", alias="CALLSHEET_S3_REGION")
+    # How long a download or upload link works.
+    download_link_seconds: int = Field(900, alias="CALLSHEET_DOWNLOAD_LINK_SECONDS", gt=0, le=7 * 24 * 3600)
 
     @property
     def is_dev(self) -> bool:

@@ -34,3 +34,34 @@ def link_holds(key: str, expires: int, given: str, *, secret: str, now: datetime
     if expires <= now.timestamp():
         return False
     return hmac.compare_digest(signature(key, expires, secret), given)
+
+
+def upload_signature(key: str, expires: int, content_type: str, max_bytes: int, secret: str) -> str:
+    """The signature of a link to PUT ``key``: of that content type, at most ``max_bytes``, until ``expires``."""
+    message = f"PUT\n{key}\n{expires}\n{content_type}\n{max_bytes}"
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def signed_upload_url(
+    base_url: str, key: str, *, expires_at: datetime, content_type: str, max_bytes: int, secret: str
+) -> str:
+    """The link to PUT ``key`` (``…/files/<key>?expires=…&contentType=…&maxBytes=…&signature=…``)."""
+    expires = int(expires_at.timestamp())
+    query = urlencode(
+        {
+            "expires": expires,
+            "contentType": content_type,
+            "maxBytes": max_bytes,
+            "signature": upload_signature(key, expires, content_type, max_bytes, secret),
+        }
+    )
+    return f"{base_url.rstrip('/')}/files/{quote(key)}?{query}"
+
+
+def upload_holds(
+    key: str, expires: int, content_type: str, max_bytes: int, given: str, *, secret: str, now: datetime
+) -> bool:
+    """True when ``given`` signs an upload of ``key`` with these bounds and it has not expired."""
+    if expires <= now.timestamp():
+        return False
+    return hmac.compare_digest(upload_signature(key, expires, content_type, max_bytes, secret), given)

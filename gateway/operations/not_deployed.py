@@ -17,13 +17,12 @@ NOT_DEPLOYED: dict[str, str] = {
     "Query.helpArticles": "support",
     "Query.supportCase": "support",
     "Query.supportCases": "support",
-    "Mutation.createMediaUpload": "media",
     "Mutation.openSupportCase": "support",
     "Mutation.resolveSupportCase": "support",
 }
 
-# Fields of an Order that a capability still to come fills: the deliverables (media).
-EMPTY_UNTIL_DEPLOYED: tuple[str, ...] = ("Order.deliverables",)
+# Fields of an Order that a capability still to come fills (none now).
+EMPTY_UNTIL_DEPLOYED: tuple[str, ...] = ()
 
 
 def _refusal(capability: str) -> Resolve:

@@ -11,6 +11,7 @@ from callsheet.cards.v1 import cards_pb2, cards_pb2_grpc
 from callsheet.orders.v1 import events_pb2 as order_events
 from callsheet_kit.consumer import EventConsumer
 from callsheet_kit.service import ServiceKit, ServiceParts, periodic
+from callsheet_kit.storage import object_store
 from services.cards.adapters.effects import GrpcEffects
 from services.cards.adapters.orders import GrpcOrders
 from services.cards.adapters.repositories import SqlCardsUnitOfWork
@@ -43,7 +44,11 @@ def wire(kit: ServiceKit) -> Cards:
     def uow() -> SqlCardsUnitOfWork:
         return SqlCardsUnitOfWork(kit.parts)
 
-    deps = CardsDeps(uow=uow, orders=GrpcOrders(kit.peers), effects=GrpcEffects(kit.peers))
+    if not kit.settings.files_bucket:
+        kit.settings.require_files_secret()
+    deps = CardsDeps(
+        uow=uow, orders=GrpcOrders(kit.peers), effects=GrpcEffects(kit.peers), store=object_store(kit.settings)
+    )
     kit.sagas.register(CardEffects(deps))
     return Cards(kit=kit, deps=deps)
 

@@ -8,22 +8,21 @@ from pathlib import Path
 import grpc
 
 from callsheet.payments.v1 import payments_pb2, payments_pb2_grpc
-from callsheet_kit.clock import OffsetClock
 from callsheet_kit.service import ServiceKit, ServiceParts, periodic
 from callsheet_kit.settings import load
+from callsheet_kit.storage import object_store
 from services.payments.adapters.orders import GrpcOrders
 from services.payments.adapters.provider import OutsideTransactions, SimulatedStripe
 from services.payments.adapters.receipt_pdf import render_receipt
 from services.payments.adapters.repositories import SqlPaymentsUnitOfWork
 from services.payments.adapters.simulator_store import SqlSimulatorStore
 from services.payments.adapters.simulator_webhooks import SimulatedWebhooks
-from services.payments.adapters.storage import FilesystemStore, S3Store
 from services.payments.adapters.stripe_webhooks import StripeWebhookVerifier
 from services.payments.adapters.tables import kit_tables
 from services.payments.config import PaymentsSettings
 from services.payments.usecases.card_processor import PaymentProvider
 from services.payments.usecases.payouts import release_due_payouts
-from services.payments.usecases.ports import ObjectStore, PaymentsDeps
+from services.payments.usecases.ports import PaymentsDeps
 from services.payments.usecases.store_receipt_documents import store_receipt_documents
 
 NAME = "payments"
@@ -71,28 +70,9 @@ def wire(kit: ServiceKit, settings: PaymentsSettings) -> Payments:
         orders=GrpcOrders(kit.peers),
         settings=settings,
         webhooks=StripeWebhookVerifier(settings.stripe_webhook_secret),
-        documents=document_store(settings),
+        documents=object_store(settings),
     )
     return Payments(kit=kit, deps=deps, simulator_webhooks=webhooks)
-
-
-def document_store(settings: PaymentsSettings) -> ObjectStore:
-    """S3 when a bucket is configured, else the folder the gateway serves signed links from."""
-    if settings.files_bucket:
-        return S3Store.connect(
-            bucket=settings.files_bucket,
-            link_seconds=settings.download_link_seconds,
-            endpoint_url=settings.s3_endpoint_url,
-            region=settings.s3_region,
-        )
-    return FilesystemStore(
-        Path(settings.files_dir),
-        base_url=settings.files_base_url,
-        secret=settings.files_secret,
-        link_seconds=settings.download_link_seconds,
-        # Links follow the wall clock, not the dev clock: the gateway checks them against its own.
-        clock=OffsetClock(),
-    )
 
 
 def build_parts(kit: ServiceKit) -> ServiceParts:

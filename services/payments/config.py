@@ -37,15 +37,6 @@ class PaymentsSettings(ServiceSettings):
     stripe_api_key: str = Field("", alias="STRIPE_API_KEY")
     # Where Stripe's API is, for a server speaking it (localstripe in the tests); Stripe's own by default.
     stripe_api_base: str = Field("", alias="STRIPE_API_BASE")
-    # Where download links of receipts point: the gateway as clients reach it.
-    files_base_url: str = Field("http://127.0.0.1:8080", alias="CALLSHEET_FILES_BASE_URL")
-    # Receipts' documents in this S3 bucket when set (else in CALLSHEET_FILES_DIR); an S3-compatible
-    # server's endpoint and the region, if not AWS's defaults.
-    files_bucket: str = Field("", alias="CALLSHEET_FILES_BUCKET")
-    s3_endpoint_url: str = Field("", alias="CALLSHEET_S3_ENDPOINT_URL")
-    s3_region: str = Field("", alias="CALLSHEET_S3_REGION")
-    # How long a download link works.
-    download_link_seconds: int = Field(900, alias="CALLSHEET_DOWNLOAD_LINK_SECONDS", gt=0, le=7 * 24 * 3600)
     # Signs and verifies Stripe's webhook deliveries; in dev and test the simulator signs with the dev one.
     stripe_webhook_secret: str = Field(DEV_WEBHOOK_SECRET, alias="STRIPE_WEBHOOK_SECRET")
     # Where the simulator delivers its webhook events (the gateway's endpoint); empty sends none.

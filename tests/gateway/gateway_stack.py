@@ -297,6 +297,18 @@ class FakeCards(cards_pb2_grpc.CardsServiceServicer):  # type: ignore[misc]
         )
         return cards_pb2.CreateCardResponse(card=card)
 
+    async def ListDeliverables(self, request: cards_pb2.ListDeliverablesRequest, context: Any) -> Any:
+        self.recorded.note("ListDeliverables", context)
+        visible_order(request.order_id)
+        return cards_pb2.ListDeliverablesResponse()
+
+    async def CreateMediaUpload(self, request: cards_pb2.CreateMediaUploadRequest, context: Any) -> Any:
+        self.recorded.note("CreateMediaUpload", context)
+        visible_order(request.order_id)
+        return cards_pb2.CreateMediaUploadResponse(
+            media_id="med_1", upload_url="http://files/med_1", expires_at=_ts(START), max_bytes=1024
+        )
+
     async def GetCard(self, request: cards_pb2.GetCardRequest, context: Any) -> Any:
         self.recorded.note("GetCard", context)
         raise not_found("card")

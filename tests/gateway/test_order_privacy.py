@@ -21,6 +21,8 @@ ORDER_ROUTES: list[tuple[str, str, dict[str, Any] | None]] = [
     ("post", "/v1/orders/{order_id}/cancel", COMMAND),
     ("get", "/v1/orders/{order_id}/cards", None),
     ("post", "/v1/orders/{order_id}/cards", {"type": "COMPLETE", "payload": {}, "idempotencyKey": "k-card"}),
+    ("get", "/v1/orders/{order_id}/deliverables", None),
+    ("post", "/v1/orders/{order_id}/media", {"filename": "a.jpg", "contentType": "image/jpeg", "nsfw": False}),
 ]
 ROUTE_IDS = [f"{method} {path.removeprefix('/v1/orders/{order_id}') or '/'}" for method, path, _ in ORDER_ROUTES]
 

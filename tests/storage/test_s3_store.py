@@ -11,8 +11,8 @@ import httpx
 import pytest
 from moto.server import ThreadedMotoServer
 
+from callsheet_kit.storage import S3Store
 from devstack.ports import free_port
-from services.payments.adapters.storage import S3Store
 
 BUCKET = "callsheet-documents"
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.dialects.postgresql import insert
 
 from callsheet_kit.uow import KitParts, UnitOfWork
-from services.cards.adapters.tables import card_response_table, card_table, order_lock_table
+from services.cards.adapters.tables import card_response_table, card_table, media_table, order_lock_table
 from services.cards.adapters.wire import encode_event
 from services.cards.domain.card import Card, Response
 from services.cards.domain.model import CardAction, CardState
+from services.cards.usecases.ports import MediaRecord
 
 
 class SqlCardsUnitOfWork(UnitOfWork):
@@ -88,6 +90,17 @@ class SqlCardsUnitOfWork(UnitOfWork):
     async def write(self) -> None:
         """Writes what is pending now (a new card before another row names it)."""
         await self.session.flush()
+
+    async def add_media(self, media: MediaRecord) -> None:
+        """Records a file of an order."""
+        await self.session.execute(media_table.insert().values(**asdict(media)))
+
+    async def media(self, media_ids: Sequence[str]) -> Sequence[MediaRecord]:
+        """Files by their ids."""
+        if not media_ids:
+            return []
+        rows = await self.session.execute(select(media_table).where(media_table.c.media_id.in_(list(media_ids))))
+        return [MediaRecord(**row._mapping) for row in rows]
 
     async def lock_order(self, order_id: str) -> None:
         """Takes the order's lock row (made on first use) until the transaction ends."""

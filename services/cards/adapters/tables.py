@@ -69,4 +69,18 @@ order_lock_table = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# A file of an order, uploaded through a signed link; its id goes into card payloads.
+media_table = Table(
+    "media",
+    metadata,
+    Column("media_id", Text, primary_key=True),
+    Column("order_id", Text, nullable=False, index=True),
+    Column("uploader_id", Text, nullable=False),
+    Column("filename", Text, nullable=False),
+    Column("content_type", Text, nullable=False),
+    Column("nsfw", Boolean, nullable=False),
+    Column("object_key", Text, nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 registry(metadata=metadata).map_imperatively(Card, card_table)

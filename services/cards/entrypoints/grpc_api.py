@@ -10,6 +10,7 @@ import grpc
 from callsheet.cards.v1 import cards_pb2, cards_pb2_grpc
 from callsheet_kit.errors import DomainError, Violations, invalid_field
 from callsheet_kit.identity import current_caller
+from callsheet_kit.proto import timestamp
 from callsheet_kit.uow import execute
 from services.cards.adapters.wire import ACTIONS_BY_WIRE, STATES_BY_WIRE, TYPES_BY_WIRE, encode_card
 from services.cards.bootstrap import Cards
@@ -29,6 +30,7 @@ from services.cards.usecases.commands import (
     payload_of,
     respond_to_card,
 )
+from services.cards.usecases.media import CreateMediaUpload, create_media_upload, list_deliverables
 from services.cards.usecases.queries import GetCard, ListCards, get_card, list_cards
 
 ServicerContext = grpc.aio.ServicerContext[Any, Any]
@@ -141,6 +143,48 @@ class CardsServicer(cards_pb2_grpc.CardsServiceServicer):
             uow=self._cards.uow(),
             request=request,
             respond=lambda snapshot: cards_pb2.CancelCardResponse(card=self._encode(snapshot, order)),
+        )
+
+    async def CreateMediaUpload(
+        self, request: cards_pb2.CreateMediaUploadRequest, context: ServicerContext
+    ) -> cards_pb2.CreateMediaUploadResponse:
+        """A signed link to upload one file of the order."""
+        order = await self._order(request.order_id)
+        command = CreateMediaUpload(
+            caller=current_caller(),
+            order=order,
+            filename=request.filename,
+            content_type=request.content_type,
+            nsfw=request.nsfw,
+        )
+        async with self._cards.uow() as uow:
+            upload = await create_media_upload(uow, command, store=self._cards.deps.store)
+            await uow.commit()
+        return cards_pb2.CreateMediaUploadResponse(
+            media_id=upload.media_id,
+            upload_url=upload.url,
+            expires_at=timestamp(upload.expires_at),
+            max_bytes=upload.max_bytes,
+        )
+
+    async def ListDeliverables(
+        self, request: cards_pb2.ListDeliverablesRequest, context: ServicerContext
+    ) -> cards_pb2.ListDeliverablesResponse:
+        """The order's deliverables with download links."""
+        order = await self._order(request.order_id)
+        async with self._cards.uow() as uow:
+            found = await list_deliverables(uow, order, store=self._cards.deps.store)
+        return cards_pb2.ListDeliverablesResponse(
+            media=[
+                cards_pb2.Media(
+                    id=item.media.media_id,
+                    filename=item.media.filename,
+                    content_type=item.media.content_type,
+                    nsfw=item.media.nsfw,
+                    download_url=item.download_url,
+                )
+                for item in found
+            ]
         )
 
     async def GetCard(self, request: cards_pb2.GetCardRequest, context: ServicerContext) -> cards_pb2.GetCardResponse:

@@ -8,9 +8,24 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from callsheet_kit.identity import Caller
+from callsheet_kit.storage import ObjectStore
 from callsheet_kit.uow import Transaction
 from services.cards.domain.card import Card, Response
 from services.cards.domain.model import OrderView
+
+
+@dataclass(frozen=True)
+class MediaRecord:
+    """A file of an order, as stored."""
+
+    media_id: str
+    order_id: str
+    uploader_id: str
+    filename: str
+    content_type: str
+    nsfw: bool
+    object_key: str
+    created_at: datetime
 
 
 class CardsUnitOfWork(Transaction, Protocol):
@@ -48,6 +63,14 @@ class CardsUnitOfWork(Transaction, Protocol):
         """Writes what is pending now (a new card before another row names it)."""
         ...
 
+    async def add_media(self, media: MediaRecord) -> None:
+        """Records a file of an order."""
+        ...
+
+    async def media(self, media_ids: Sequence[str]) -> Sequence[MediaRecord]:
+        """Files by their ids."""
+        ...
+
     async def lock_order(self, order_id: str) -> None:
         """Takes the order's lock row until the transaction ends: one card change at a time per order."""
         ...
@@ -76,6 +99,7 @@ class CardsDeps:
     uow: Callable[[], CardsUnitOfWork]
     orders: OrdersPort
     effects: EffectsPort
+    store: ObjectStore
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from callsheet_kit.identity import Caller
+from callsheet_kit.storage import ObjectStore
 from callsheet_kit.uow import Transaction
 from services.payments.adapters.tables import ProviderConnect, QuoteRow, RateCard
 from services.payments.config import PaymentsSettings
@@ -53,18 +54,6 @@ class ReceiptToRender:
     platform_fee_cents: int
     tax_cents: int
     tax_jurisdiction: str
-
-
-class ObjectStore(Protocol):
-    """Where documents are kept (the filesystem in dev, S3 in production), and how they are handed out."""
-
-    async def put(self, key: str, data: bytes, *, content_type: str) -> None:
-        """Stores ``data`` under ``key`` (the same bytes again change nothing)."""
-        ...
-
-    def download_url(self, key: str) -> str:
-        """A signed link to ``key`` that stops working after a while."""
-        ...
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from services.payments.usecases.ports import ObjectStore, PaymentsUnitOfWork, ReceiptToRender
+from callsheet_kit.storage import ObjectStore
+from services.payments.usecases.ports import PaymentsUnitOfWork, ReceiptToRender
 
 log = logging.getLogger(__name__)
 

@@ -25,43 +25,53 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x63\x61llsheet/cards/v1/cards.proto\x12\x12\x63\x61llsheet.cards.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xab\x01\n\x0c\x43\x61rdResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x19\n\x11responder_user_id\x18\x02 \x01(\t\x12.\n\x06\x61\x63tion\x18\x03 \x01(\x0e\x32\x1e.callsheet.cards.v1.CardAction\x12\x14\n\x0cpayload_json\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x89\x04\n\x04\x43\x61rd\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08order_id\x18\x02 \x01(\t\x12*\n\x04type\x18\x03 \x01(\x0e\x32\x1c.callsheet.cards.v1.CardType\x12,\n\x05state\x18\x04 \x01(\x0e\x32\x1d.callsheet.cards.v1.CardState\x12\x0f\n\x07version\x18\x05 \x01(\x03\x12\x12\n\ncreated_by\x18\x06 \x01(\t\x12*\n\x06\x64ue_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nexpires_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rsuperseded_by\x18\t \x01(\t\x12\x14\n\x0cpayload_json\x18\n \x01(\t\x12\x33\n\tresponses\x18\x0b \x03(\x0b\x32 .callsheet.cards.v1.CardResponse\x12.\n\ncreated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x07\x61\x63tions\x18\x0e \x03(\x0e\x32\x1e.callsheet.cards.v1.CardAction\x12\x15\n\rprogress_json\x18\x0f \x01(\t\"{\n\x11\x43reateCardRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x10\n\x08order_id\x18\x02 \x01(\t\x12*\n\x04type\x18\x03 \x01(\x0e\x32\x1c.callsheet.cards.v1.CardType\x12\x14\n\x0cpayload_json\x18\x04 \x01(\t\"<\n\x12\x43reateCardResponse\x12&\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x18.callsheet.cards.v1.Card\"\x9b\x01\n\x14RespondToCardRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61rd_id\x18\x02 \x01(\t\x12.\n\x06\x61\x63tion\x18\x03 \x01(\x0e\x32\x1e.callsheet.cards.v1.CardAction\x12\x14\n\x0cpayload_json\x18\x04 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x05 \x01(\x03\"?\n\x15RespondToCardResponse\x12&\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x18.callsheet.cards.v1.Card\"R\n\x11\x43\x61ncelCardRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61rd_id\x18\x02 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x03 \x01(\x03\"<\n\x12\x43\x61ncelCardResponse\x12&\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x18.callsheet.cards.v1.Card\"!\n\x0eGetCardRequest\x12\x0f\n\x07\x63\x61rd_id\x18\x01 \x01(\t\"9\n\x0fGetCardResponse\x12&\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x18.callsheet.cards.v1.Card\"S\n\x10ListCardsRequest\x12\x10\n\x08order_id\x18\x01 \x01(\t\x12-\n\x06states\x18\x02 \x03(\x0e\x32\x1d.callsheet.cards.v1.CardState\"<\n\x11ListCardsResponse\x12\'\n\x05\x63\x61rds\x18\x01 \x03(\x0b\x32\x18.callsheet.cards.v1.Card*\xb1\x01\n\x08\x43\x61rdType\x12\x19\n\x15\x43\x41RD_TYPE_UNSPECIFIED\x10\x00\x12\x18\n\x14\x43\x41RD_TYPE_RESCHEDULE\x10\x01\x12\x14\n\x10\x43\x41RD_TYPE_EXTRAS\x10\x02\x12\x14\n\x10\x43\x41RD_TYPE_PROOFS\x10\x03\x12\x15\n\x11\x43\x41RD_TYPE_EXPENSE\x10\x04\x12\x16\n\x12\x43\x41RD_TYPE_COMPLETE\x10\x05\x12\x15\n\x11\x43\x41RD_TYPE_DISPUTE\x10\x06*\xd2\x01\n\tCardState\x12\x1a\n\x16\x43\x41RD_STATE_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x43\x41RD_STATE_OPEN\x10\x01\x12\x17\n\x13\x43\x41RD_STATE_ACCEPTED\x10\x02\x12\x17\n\x13\x43\x41RD_STATE_DECLINED\x10\x03\x12\x16\n\x12\x43\x41RD_STATE_EXPIRED\x10\x04\x12\x18\n\x14\x43\x41RD_STATE_CANCELLED\x10\x05\x12\x19\n\x15\x43\x41RD_STATE_SUPERSEDED\x10\x06\x12\x15\n\x11\x43\x41RD_STATE_CLOSED\x10\x07*\xc5\x01\n\nCardAction\x12\x1b\n\x17\x43\x41RD_ACTION_UNSPECIFIED\x10\x00\x12\x16\n\x12\x43\x41RD_ACTION_ACCEPT\x10\x01\x12\x17\n\x13\x43\x41RD_ACTION_DECLINE\x10\x02\x12\x17\n\x13\x43\x41RD_ACTION_COUNTER\x10\x03\x12\x17\n\x13\x43\x41RD_ACTION_APPROVE\x10\x04\x12\x1f\n\x1b\x43\x41RD_ACTION_REQUEST_CHANGES\x10\x05\x12\x16\n\x12\x43\x41RD_ACTION_UPLOAD\x10\x06\x32\xdc\x03\n\x0c\x43\x61rdsService\x12[\n\nCreateCard\x12%.callsheet.cards.v1.CreateCardRequest\x1a&.callsheet.cards.v1.CreateCardResponse\x12\x64\n\rRespondToCard\x12(.callsheet.cards.v1.RespondToCardRequest\x1a).callsheet.cards.v1.RespondToCardResponse\x12[\n\nCancelCard\x12%.callsheet.cards.v1.CancelCardRequest\x1a&.callsheet.cards.v1.CancelCardResponse\x12R\n\x07GetCard\x12\".callsheet.cards.v1.GetCardRequest\x1a#.callsheet.cards.v1.GetCardResponse\x12X\n\tListCards\x12$.callsheet.cards.v1.ListCardsRequest\x1a%.callsheet.cards.v1.ListCardsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x63\x61llsheet/cards/v1/cards.proto\x12\x12\x63\x61llsheet.cards.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"_\n\x05Media\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08\x66ilename\x18\x02 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t\x12\x0c\n\x04nsfw\x18\x04 \x01(\x08\x12\x14\n\x0c\x64ownload_url\x18\x05 \x01(\t\"b\n\x18\x43reateMediaUploadRequest\x12\x10\n\x08order_id\x18\x01 \x01(\t\x12\x10\n\x08\x66ilename\x18\x02 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t\x12\x0c\n\x04nsfw\x18\x04 \x01(\x08\"\x84\x01\n\x19\x43reateMediaUploadResponse\x12\x10\n\x08media_id\x18\x01 \x01(\t\x12\x12\n\nupload_url\x18\x02 \x01(\t\x12.\n\nexpires_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tmax_bytes\x18\x04 \x01(\x03\"+\n\x17ListDeliverablesRequest\x12\x10\n\x08order_id\x18\x01 \x01(\t\"D\n\x18ListDeliverablesResponse\x12(\n\x05media\x18\x01 \x03(\x0b\x32\x19.callsheet.cards.v1.Media\"\xab\x01\n\x0c\x43\x61rdResponse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x19\n\x11responder_user_id\x18\x02 \x01(\t\x12.\n\x06\x61\x63tion\x18\x03 \x01(\x0e\x32\x1e.callsheet.cards.v1.CardAction\x12\x14\n\x0cpayload_json\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x89\x04\n\x04\x43\x61rd\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08order_id\x18\x02 \x01(\t\x12*\n\x04type\x18\x03 \x01(\x0e\x32\x1c.callsheet.cards.v1.CardType\x12,\n\x05state\x18\x04 \x01(\x0e\x32\x1d.callsheet.cards.v1.CardState\x12\x0f\n\x07version\x18\x05 \x01(\x03\x12\x12\n\ncreated_by\x18\x06 \x01(\t\x12*\n\x06\x64ue_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nexpires_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rsuperseded_by\x18\t \x01(\t\x12\x14\n\x0cpayload_json\x18\n \x01(\t\x12\x33\n\tresponses\x18\x0b \x03(\x0b\x32 .callsheet.cards.v1.CardResponse\x12.\n\ncreated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x07\x61\x63tions\x18\x0e \x03(\x0e\x32\x1e.callsheet.cards.v1.CardAction\x12\x15\n\rprogress_json\x18\x0f \x01(\t\"{\n\x11\x43reateCardRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x10\n\x08order_id\x18\x02 \x01(\t\x12*\n\x04type\x18\x03 \x01(\x0e\x32\x1c.callsheet.cards.v1.CardType\x12\x14\n\x0cpayload_json\x18\x04 \x01(\t\"<\n\x12\x43reateCardResponse\x12&\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x18.callsheet.cards.v1.Card\"\x9b\x01\n\x14RespondToCardRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61rd_id\x18\x02 \x01(\t\x12.\n\x06\x61\x63tion\x18\x03 \x01(\x0e\x32\x1e.callsheet.cards.v1.CardAction\x12\x14\n\x0cpayload_json\x18\x04 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x05 \x01(\x03\"?\n\x15RespondToCardResponse\x12&\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x18.callsheet.cards.v1.Card\"R\n\x11\x43\x61ncelCardRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61rd_id\x18\x02 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x03 \x01(\x03\"<\n\x12\x43\x61ncelCardResponse\x12&\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x18.callsheet.cards.v1.Card\"!\n\x0eGetCardRequest\x12\x0f\n\x07\x63\x61rd_id\x18\x01 \x01(\t\"9\n\x0fGetCardResponse\x12&\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x18.callsheet.cards.v1.Card\"S\n\x10ListCardsRequest\x12\x10\n\x08order_id\x18\x01 \x01(\t\x12-\n\x06states\x18\x02 \x03(\x0e\x32\x1d.callsheet.cards.v1.CardState\"<\n\x11ListCardsResponse\x12\'\n\x05\x63\x61rds\x18\x01 \x03(\x0b\x32\x18.callsheet.cards.v1.Card*\xb1\x01\n\x08\x43\x61rdType\x12\x19\n\x15\x43\x41RD_TYPE_UNSPECIFIED\x10\x00\x12\x18\n\x14\x43\x41RD_TYPE_RESCHEDULE\x10\x01\x12\x14\n\x10\x43\x41RD_TYPE_EXTRAS\x10\x02\x12\x14\n\x10\x43\x41RD_TYPE_PROOFS\x10\x03\x12\x15\n\x11\x43\x41RD_TYPE_EXPENSE\x10\x04\x12\x16\n\x12\x43\x41RD_TYPE_COMPLETE\x10\x05\x12\x15\n\x11\x43\x41RD_TYPE_DISPUTE\x10\x06*\xd2\x01\n\tCardState\x12\x1a\n\x16\x43\x41RD_STATE_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x43\x41RD_STATE_OPEN\x10\x01\x12\x17\n\x13\x43\x41RD_STATE_ACCEPTED\x10\x02\x12\x17\n\x13\x43\x41RD_STATE_DECLINED\x10\x03\x12\x16\n\x12\x43\x41RD_STATE_EXPIRED\x10\x04\x12\x18\n\x14\x43\x41RD_STATE_CANCELLED\x10\x05\x12\x19\n\x15\x43\x41RD_STATE_SUPERSEDED\x10\x06\x12\x15\n\x11\x43\x41RD_STATE_CLOSED\x10\x07*\xc5\x01\n\nCardAction\x12\x1b\n\x17\x43\x41RD_ACTION_UNSPECIFIED\x10\x00\x12\x16\n\x12\x43\x41RD_ACTION_ACCEPT\x10\x01\x12\x17\n\x13\x43\x41RD_ACTION_DECLINE\x10\x02\x12\x17\n\x13\x43\x41RD_ACTION_COUNTER\x10\x03\x12\x17\n\x13\x43\x41RD_ACTION_APPROVE\x10\x04\x12\x1f\n\x1b\x43\x41RD_ACTION_REQUEST_CHANGES\x10\x05\x12\x16\n\x12\x43\x41RD_ACTION_UPLOAD\x10\x06\x32\xbd\x05\n\x0c\x43\x61rdsService\x12[\n\nCreateCard\x12%.callsheet.cards.v1.CreateCardRequest\x1a&.callsheet.cards.v1.CreateCardResponse\x12\x64\n\rRespondToCard\x12(.callsheet.cards.v1.RespondToCardRequest\x1a).callsheet.cards.v1.RespondToCardResponse\x12[\n\nCancelCard\x12%.callsheet.cards.v1.CancelCardRequest\x1a&.callsheet.cards.v1.CancelCardResponse\x12R\n\x07GetCard\x12\".callsheet.cards.v1.GetCardRequest\x1a#.callsheet.cards.v1.GetCardResponse\x12X\n\tListCards\x12$.callsheet.cards.v1.ListCardsRequest\x1a%.callsheet.cards.v1.ListCardsResponse\x12p\n\x11\x43reateMediaUpload\x12,.callsheet.cards.v1.CreateMediaUploadRequest\x1a-.callsheet.cards.v1.CreateMediaUploadResponse\x12m\n\x10ListDeliverables\x12+.callsheet.cards.v1.ListDeliverablesRequest\x1a,.callsheet.cards.v1.ListDeliverablesResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'callsheet.cards.v1.cards_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CARDTYPE']._serialized_start=1583
-  _globals['_CARDTYPE']._serialized_end=1760
-  _globals['_CARDSTATE']._serialized_start=1763
-  _globals['_CARDSTATE']._serialized_end=1973
-  _globals['_CARDACTION']._serialized_start=1976
-  _globals['_CARDACTION']._serialized_end=2173
-  _globals['_CARDRESPONSE']._serialized_start=88
-  _globals['_CARDRESPONSE']._serialized_end=259
-  _globals['_CARD']._serialized_start=262
-  _globals['_CARD']._serialized_end=783
-  _globals['_CREATECARDREQUEST']._serialized_start=785
-  _globals['_CREATECARDREQUEST']._serialized_end=908
-  _globals['_CREATECARDRESPONSE']._serialized_start=910
-  _globals['_CREATECARDRESPONSE']._serialized_end=970
-  _globals['_RESPONDTOCARDREQUEST']._serialized_start=973
-  _globals['_RESPONDTOCARDREQUEST']._serialized_end=1128
-  _globals['_RESPONDTOCARDRESPONSE']._serialized_start=1130
-  _globals['_RESPONDTOCARDRESPONSE']._serialized_end=1193
-  _globals['_CANCELCARDREQUEST']._serialized_start=1195
-  _globals['_CANCELCARDREQUEST']._serialized_end=1277
-  _globals['_CANCELCARDRESPONSE']._serialized_start=1279
-  _globals['_CANCELCARDRESPONSE']._serialized_end=1339
-  _globals['_GETCARDREQUEST']._serialized_start=1341
-  _globals['_GETCARDREQUEST']._serialized_end=1374
-  _globals['_GETCARDRESPONSE']._serialized_start=1376
-  _globals['_GETCARDRESPONSE']._serialized_end=1433
-  _globals['_LISTCARDSREQUEST']._serialized_start=1435
-  _globals['_LISTCARDSREQUEST']._serialized_end=1518
-  _globals['_LISTCARDSRESPONSE']._serialized_start=1520
-  _globals['_LISTCARDSRESPONSE']._serialized_end=1580
-  _globals['_CARDSSERVICE']._serialized_start=2176
-  _globals['_CARDSSERVICE']._serialized_end=2652
+  _globals['_CARDTYPE']._serialized_start=2030
+  _globals['_CARDTYPE']._serialized_end=2207
+  _globals['_CARDSTATE']._serialized_start=2210
+  _globals['_CARDSTATE']._serialized_end=2420
+  _globals['_CARDACTION']._serialized_start=2423
+  _globals['_CARDACTION']._serialized_end=2620
+  _globals['_MEDIA']._serialized_start=87
+  _globals['_MEDIA']._serialized_end=182
+  _globals['_CREATEMEDIAUPLOADREQUEST']._serialized_start=184
+  _globals['_CREATEMEDIAUPLOADREQUEST']._serialized_end=282
+  _globals['_CREATEMEDIAUPLOADRESPONSE']._serialized_start=285
+  _globals['_CREATEMEDIAUPLOADRESPONSE']._serialized_end=417
+  _globals['_LISTDELIVERABLESREQUEST']._serialized_start=419
+  _globals['_LISTDELIVERABLESREQUEST']._serialized_end=462
+  _globals['_LISTDELIVERABLESRESPONSE']._serialized_start=464
+  _globals['_LISTDELIVERABLESRESPONSE']._serialized_end=532
+  _globals['_CARDRESPONSE']._serialized_start=535
+  _globals['_CARDRESPONSE']._serialized_end=706
+  _globals['_CARD']._serialized_start=709
+  _globals['_CARD']._serialized_end=1230
+  _globals['_CREATECARDREQUEST']._serialized_start=1232
+  _globals['_CREATECARDREQUEST']._serialized_end=1355
+  _globals['_CREATECARDRESPONSE']._serialized_start=1357
+  _globals['_CREATECARDRESPONSE']._serialized_end=1417
+  _globals['_RESPONDTOCARDREQUEST']._serialized_start=1420
+  _globals['_RESPONDTOCARDREQUEST']._serialized_end=1575
+  _globals['_RESPONDTOCARDRESPONSE']._serialized_start=1577
+  _globals['_RESPONDTOCARDRESPONSE']._serialized_end=1640
+  _globals['_CANCELCARDREQUEST']._serialized_start=1642
+  _globals['_CANCELCARDREQUEST']._serialized_end=1724
+  _globals['_CANCELCARDRESPONSE']._serialized_start=1726
+  _globals['_CANCELCARDRESPONSE']._serialized_end=1786
+  _globals['_GETCARDREQUEST']._serialized_start=1788
+  _globals['_GETCARDREQUEST']._serialized_end=1821
+  _globals['_GETCARDRESPONSE']._serialized_start=1823
+  _globals['_GETCARDRESPONSE']._serialized_end=1880
+  _globals['_LISTCARDSREQUEST']._serialized_start=1882
+  _globals['_LISTCARDSREQUEST']._serialized_end=1965
+  _globals['_LISTCARDSRESPONSE']._serialized_start=1967
+  _globals['_LISTCARDSRESPONSE']._serialized_end=2027
+  _globals['_CARDSSERVICE']._serialized_start=2623
+  _globals['_CARDSSERVICE']._serialized_end=3324
 # @@protoc_insertion_point(module_scope)

@@ -63,6 +63,56 @@ CARD_ACTION_APPROVE: CardAction
 CARD_ACTION_REQUEST_CHANGES: CardAction
 CARD_ACTION_UPLOAD: CardAction
 
+class Media(_message.Message):
+    __slots__ = ("id", "filename", "content_type", "nsfw", "download_url")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    NSFW_FIELD_NUMBER: _ClassVar[int]
+    DOWNLOAD_URL_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    filename: str
+    content_type: str
+    nsfw: bool
+    download_url: str
+    def __init__(self, id: _Optional[str] = ..., filename: _Optional[str] = ..., content_type: _Optional[str] = ..., nsfw: _Optional[bool] = ..., download_url: _Optional[str] = ...) -> None: ...
+
+class CreateMediaUploadRequest(_message.Message):
+    __slots__ = ("order_id", "filename", "content_type", "nsfw")
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    NSFW_FIELD_NUMBER: _ClassVar[int]
+    order_id: str
+    filename: str
+    content_type: str
+    nsfw: bool
+    def __init__(self, order_id: _Optional[str] = ..., filename: _Optional[str] = ..., content_type: _Optional[str] = ..., nsfw: _Optional[bool] = ...) -> None: ...
+
+class CreateMediaUploadResponse(_message.Message):
+    __slots__ = ("media_id", "upload_url", "expires_at", "max_bytes")
+    MEDIA_ID_FIELD_NUMBER: _ClassVar[int]
+    UPLOAD_URL_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    MAX_BYTES_FIELD_NUMBER: _ClassVar[int]
+    media_id: str
+    upload_url: str
+    expires_at: _timestamp_pb2.Timestamp
+    max_bytes: int
+    def __init__(self, media_id: _Optional[str] = ..., upload_url: _Optional[str] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., max_bytes: _Optional[int] = ...) -> None: ...
+
+class ListDeliverablesRequest(_message.Message):
+    __slots__ = ("order_id",)
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    order_id: str
+    def __init__(self, order_id: _Optional[str] = ...) -> None: ...
+
+class ListDeliverablesResponse(_message.Message):
+    __slots__ = ("media",)
+    MEDIA_FIELD_NUMBER: _ClassVar[int]
+    media: _containers.RepeatedCompositeFieldContainer[Media]
+    def __init__(self, media: _Optional[_Iterable[_Union[Media, _Mapping]]] = ...) -> None: ...
+
 class CardResponse(_message.Message):
     __slots__ = ("id", "responder_user_id", "action", "payload_json", "created_at")
     ID_FIELD_NUMBER: _ClassVar[int]

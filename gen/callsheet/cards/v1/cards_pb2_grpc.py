@@ -64,6 +64,16 @@ class CardsServiceStub:
                 request_serializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.ListCardsRequest.SerializeToString,
                 response_deserializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.ListCardsResponse.FromString,
                 _registered_method=True)
+        self.CreateMediaUpload = channel.unary_unary(
+                '/callsheet.cards.v1.CardsService/CreateMediaUpload',
+                request_serializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.CreateMediaUploadRequest.SerializeToString,
+                response_deserializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.CreateMediaUploadResponse.FromString,
+                _registered_method=True)
+        self.ListDeliverables = channel.unary_unary(
+                '/callsheet.cards.v1.CardsService/ListDeliverables',
+                request_serializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.ListDeliverablesRequest.SerializeToString,
+                response_deserializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.ListDeliverablesResponse.FromString,
+                _registered_method=True)
 
 
 class CardsServiceServicer:
@@ -110,6 +120,22 @@ class CardsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateMediaUpload(self, request, context):
+        """Gives a participant a signed, expiring link to upload one file of the order (a proof, an
+        expense receipt, dispute evidence); its media id then goes into card payloads.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDeliverables(self, request, context):
+        """Returns the order's deliverables (the media a final PROOFS approval approved), each with a
+        signed download link, to its participants and staff.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CardsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -137,6 +163,16 @@ def add_CardsServiceServicer_to_server(servicer, server):
                     servicer.ListCards,
                     request_deserializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.ListCardsRequest.FromString,
                     response_serializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.ListCardsResponse.SerializeToString,
+            ),
+            'CreateMediaUpload': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateMediaUpload,
+                    request_deserializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.CreateMediaUploadRequest.FromString,
+                    response_serializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.CreateMediaUploadResponse.SerializeToString,
+            ),
+            'ListDeliverables': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDeliverables,
+                    request_deserializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.ListDeliverablesRequest.FromString,
+                    response_serializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.ListDeliverablesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -279,6 +315,60 @@ class CardsService:
             '/callsheet.cards.v1.CardsService/ListCards',
             callsheet_dot_cards_dot_v1_dot_cards__pb2.ListCardsRequest.SerializeToString,
             callsheet_dot_cards_dot_v1_dot_cards__pb2.ListCardsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateMediaUpload(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.cards.v1.CardsService/CreateMediaUpload',
+            callsheet_dot_cards_dot_v1_dot_cards__pb2.CreateMediaUploadRequest.SerializeToString,
+            callsheet_dot_cards_dot_v1_dot_cards__pb2.CreateMediaUploadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDeliverables(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.cards.v1.CardsService/ListDeliverables',
+            callsheet_dot_cards_dot_v1_dot_cards__pb2.ListDeliverablesRequest.SerializeToString,
+            callsheet_dot_cards_dot_v1_dot_cards__pb2.ListDeliverablesResponse.FromString,
             options,
             channel_credentials,
             insecure,
