@@ -1,5 +1,6 @@
 """The bench: every public operation and the bare chain, sequential and at 32 clients, in one run;
-then the money commands the cards engine and support send payments (``bench.money``).
+the action cards (``bench.cards``: an EXTRAS card opened, then declined); then the money commands
+the cards engine and support send payments (``bench.money``).
 
 Inputs each mutation consumes (a quote to check out, an authorized order to confirm, a confirmed
 one to cancel) are made before its measurement starts, so only the operation itself is timed.
@@ -25,6 +26,7 @@ from typing import Any
 import psycopg
 from nats import connect as nats_connect
 
+from bench.cards import CardCalls
 from bench.client import Connection
 from bench.cpu import cpu_snapshot, cpu_used
 from bench.money import MoneyCalls
@@ -232,7 +234,7 @@ class Bench:
         return made
 
     async def run_operations(self) -> list[Figures]:
-        """The bare chain, every public mutation and the main reads."""
+        """The bare chain, every public mutation and the main reads, the card engine, the money commands."""
         results = []
 
         async def bare(conn: Connection, _: int) -> None:
@@ -288,6 +290,12 @@ class Bench:
             await conn.graphql(self.admin, LEDGER, {"id": confirmed[index % len(confirmed)]["id"]})
 
         results.append(await self.measure("orderLedger (admin)", read_ledger))
+
+        # The card engine: EXTRAS cards opened by the provider, one per confirmed order of their
+        # own, then declined by the buyer (no money moves).
+        cards = CardCalls(await self.prepare("confirmed", self.per_operation), provider=self.provider, buyer=self.buyer)
+        for name, send in cards.requests().items():
+            results.append(await self.measure(name, send))
 
         # The money commands of the cards engine and support, on confirmed orders of their own.
         money = MoneyCalls(self.stack, await self.prepare("confirmed", self.per_operation))

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 
 import psycopg
 
+from bench.cards import CardCalls
 from bench.client import Connection
 from bench.money import MoneyCalls
 from bench.run import CANCEL, CHECKOUT, CONFIRM, LEDGER, ORDER, ORDERS, QUOTE, Bench, Counts
@@ -113,6 +114,8 @@ async def _main() -> None:
             "orders(first: 20)": requests(lambda c, _: c.graphql(bench.buyer, ORDERS, {})),
             "orderLedger (admin)": requests(lambda c, i: c.graphql(bench.admin, LEDGER, {"id": confirmed[i]["id"]})),
         }
+        cards = CardCalls(await bench.prepare("confirmed", count), provider=bench.provider, buyer=bench.buyer)
+        operations.update({name: requests(send) for name, send in cards.requests().items()})
         money = MoneyCalls(stack, await bench.prepare("confirmed", count))
         operations.update({name: requests(send) for name, send in money.requests().items()})
         async with await psycopg.AsyncConnection.connect(stack.database_url, autocommit=True) as admin:

@@ -23,6 +23,8 @@ def test_the_bench_measures_every_operation_beside_the_bare_chain(system: System
         "order (with timeline)",
         "orders(first: 20)",
         "orderLedger (admin)",
+        "createCard (EXTRAS)",
+        "respondToCard (DECLINE)",
         *MONEY_OPERATIONS,
     ]
     assert all(f.sequential_p50 > 0 and f.concurrent_rps > 0 for f in report.operations)

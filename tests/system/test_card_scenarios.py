@@ -11,7 +11,7 @@ from saga_tools import BUYER, PROVIDER, advance_clock, key, wait_for
 from system_client import CANCEL as CANCEL_ORDER
 from system_client import GraphQLError, System
 from test_cancellation_money import service_now
-from test_cards import CARD, CARDS, EXTRAS, confirmed, create, respond
+from test_cards import CARD, CARDS, EXTRAS, confirmed, create, media, respond
 from test_ledger import ledger
 from test_order_card_commands import booked_soon, holds_of
 
@@ -127,19 +127,23 @@ def test_3627_extras_accepted_are_charged_with_a_receipt_and_the_ledger_and_decl
 
 def test_3628_proofs_subset_change_requests_and_final_approval_make_the_deliverables(system: System) -> None:
     order_id = in_progress(system)
-    gallery = {"media": [{"mediaId": "med_a", "nsfw": False}, {"mediaId": "med_b", "nsfw": True}]}
+    a, b, c = (media(system, order_id, name=f"look-{n}.jpg") for n in (1, 2, 3))
+    gallery = {"media": [{"mediaId": a, "nsfw": False}, {"mediaId": b, "nsfw": True}]}
+    with pytest.raises(GraphQLError) as unknown:
+        create(system, PROVIDER, order_id, "PROOFS", {"media": [{"mediaId": "med_nowhere", "nsfw": False}]})
+    assert {v["field"] for v in unknown.value.extensions["violations"]} == {"input.payload.media[0].mediaId"}
     card = create(system, PROVIDER, order_id, "PROOFS", gallery)
-    card = respond(system, BUYER, card, "APPROVE", {"mediaIds": ["med_a"]})
+    card = respond(system, BUYER, card, "APPROVE", {"mediaIds": [a]})
     card = respond(system, BUYER, card, "REQUEST_CHANGES", {"notes": "brighter, please"})
     with pytest.raises(GraphQLError) as early:
         respond(system, BUYER, card, "APPROVE", {"mediaIds": ["med_zz"], "final": True})
     assert early.value.code == "INVALID_ARGUMENT"
-    card = respond(system, PROVIDER, card, "UPLOAD", {"media": [{"mediaId": "med_c", "nsfw": False}]})
-    card = respond(system, BUYER, card, "APPROVE", {"mediaIds": ["med_c"], "final": True})
+    card = respond(system, PROVIDER, card, "UPLOAD", {"media": [{"mediaId": c, "nsfw": False}]})
+    card = respond(system, BUYER, card, "APPROVE", {"mediaIds": [c], "final": True})
     assert card["state"] == "CLOSED"
     full = system.gql(BUYER, "query($id: ID!) { card(id: $id) { payload progress } }", {"id": card["id"]})
     assert full["card"]["payload"] == gallery
-    assert full["card"]["progress"]["approved"] == ["med_a", "med_c"]
+    assert full["card"]["progress"]["approved"] == sorted([a, c])
     assert [r["action"] for r in system.gql(BUYER, FULL_CARD, {"id": card["id"]})["card"]["responses"]] == [
         "APPROVE",
         "REQUEST_CHANGES",
@@ -150,8 +154,9 @@ def test_3628_proofs_subset_change_requests_and_final_approval_make_the_delivera
 
 def test_3629_an_approved_expense_waits_for_the_final_settlement(system: System) -> None:
     order_id = confirmed(system)
+    receipt = media(system, order_id, name="taxi-receipt.jpg")
     expense = {
-        "items": [{"category": "travel", "description": "taxi", "amountCents": 2_500, "receiptMediaId": "med_receipt"}],
+        "items": [{"category": "travel", "description": "taxi", "amountCents": 2_500, "receiptMediaId": receipt}],
         "currency": "USD",
     }
     card = create(system, PROVIDER, order_id, "EXPENSE", expense)
@@ -208,7 +213,8 @@ def test_3631_a_dispute_freezes_the_order_and_the_payout_and_takes_evidence_only
             {"i": {"orderId": order_id, "expectedVersion": disputed["version"], "idempotencyKey": key()}},
         )
     assert cancel.value.code == "FAILED_PRECONDITION"
-    evidence = respond(system, PROVIDER, dispute, "UPLOAD", {"mediaIds": ["med_gps"], "note": "on time by GPS"})
+    gps = media(system, order_id, name="gps-track.jpg")
+    evidence = respond(system, PROVIDER, dispute, "UPLOAD", {"mediaIds": [gps], "note": "on time by GPS"})
     assert evidence["state"] == "OPEN"
 
 

@@ -179,3 +179,10 @@ def test_an_unanswered_card_expires_on_the_service_clock(system: System) -> None
     )
     assert expired["version"] == card["version"] + 2
     assert system.gql(BUYER, CARDS, {"id": order_id})["order"]["openActions"] == []
+
+
+def media(system: System, order_id: str, *, user: str = PROVIDER, name: str = "file.jpg") -> str:
+    """The id of a new media of the order (its upload link made; the bytes are not needed to name it)."""
+    variables = {"i": {"orderId": order_id, "filename": name, "contentType": "image/jpeg", "nsfw": False}}
+    query = "mutation($i: CreateMediaUploadInput!) { createMediaUpload(input: $i) { mediaId } }"
+    return str(system.gql(user, query, variables)["createMediaUpload"]["mediaId"])

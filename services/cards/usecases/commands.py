@@ -59,6 +59,33 @@ def counter_key(card: Card) -> str:
     return card_key(card.order_id, CardType(card.type), f"counter:{card.card_id}")
 
 
+def media_refs(card_type: CardType, action: CardAction | None, payload: dict[str, Any]) -> list[tuple[str, str]]:
+    """The media a checked payload names, with their fields: a proof gallery, receipts, evidence."""
+    if card_type is CardType.PROOFS and action in (None, CardAction.UPLOAD):
+        return [(f"payload.media[{i}].mediaId", item["mediaId"]) for i, item in enumerate(payload.get("media", []))]
+    if card_type is CardType.EXPENSE and action is None:
+        return [
+            (f"payload.items[{i}].receiptMediaId", item["receiptMediaId"]) for i, item in enumerate(payload["items"])
+        ]
+    if card_type is CardType.DISPUTE:
+        named = "evidenceMediaIds" if action is None else "mediaIds"
+        return [(f"payload.{named}[{i}]", media) for i, media in enumerate(payload.get(named, []))]
+    return []
+
+
+async def require_media(uow: CardsUnitOfWork, order_id: str, refs: list[tuple[str, str]]) -> None:
+    """INVALID_ARGUMENT naming every field whose media was not uploaded for this order."""
+    if not refs:
+        return
+    known = {
+        media.media_id for media in await uow.media([media_id for _, media_id in refs]) if media.order_id == order_id
+    }
+    violations = Violations()
+    for field_name, media_id in refs:
+        violations.check(media_id in known, field_name, "is not media uploaded for this order (createMediaUpload)")
+    violations.raise_if_any()
+
+
 @dataclass(frozen=True)
 class CreateCard(Command):
     """A participant opens a card."""
@@ -114,6 +141,7 @@ async def create_card(uow: CardsUnitOfWork, command: CreateCard) -> Card:
         open_types=open_types(existing),
         now=uow.now,
     )
+    await require_media(uow, order.order_id, media_refs(card.type, None, card.payload))
     uow.add_card(card)
     if card.type is CardType.DISPUTE:
         await start_effect(uow, card, "dispute-order")
@@ -147,6 +175,7 @@ async def respond_to_card(uow: CardsUnitOfWork, command: RespondToCard) -> CardS
         response_id=new_id("rsp"),
         now=uow.now,
     )
+    await require_media(uow, card.order_id, media_refs(CardType(card.type), command.action, done.response.payload))
     await uow.add_response(card, done.response)
     if done.counter_payload is not None:
         others = [other for other in await uow.cards_of(card.order_id) if other.card_id != card.card_id]

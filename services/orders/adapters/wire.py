@@ -20,6 +20,7 @@ from services.orders.domain.order import (
     OrderClosed,
     OrderCompleted,
     OrderConfirmed,
+    OrderCreated,
     OrderDisputed,
     OrderRescheduled,
     OrderStarted,
@@ -112,6 +113,8 @@ def encode_event(aggregate: Aggregate, event: DomainEvent) -> Message | None:
             card_id=event.card_id,
             slot_index=event.slot_index,
         )
+    if isinstance(event, OrderCreated):
+        return events_pb2.OrderCreated(order=encode_order(aggregate), quote_id=event.quote_id)
     if isinstance(event, ReviewsWindowOpened):
         return events_pb2.ReviewsWindowOpened(order_id=aggregate.order_id, closes_at=timestamp(event.closes_at))
     if not isinstance(event, OrderTransitioned):

@@ -27,13 +27,15 @@ from callsheet.orders.v1 import orders_pb2 as callsheet_dot_orders_dot_v1_dot_or
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n callsheet/orders/v1/events.proto\x12\x13\x63\x61llsheet.orders.v1\x1a!callsheet/events/v1/options.proto\x1a callsheet/orders/v1/orders.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9b\x01\n\x0fOrderAuthorized\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\x12\x33\n\nfrom_state\x18\x02 \x01(\x0e\x32\x1f.callsheet.orders.v1.OrderState\x12\x12\n\npayment_id\x18\x03 \x01(\t:\x14\xca\xf3\x18\x10order.authorized\"\x85\x01\n\x0eOrderConfirmed\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\x12\x33\n\nfrom_state\x18\x02 \x01(\x0e\x32\x1f.callsheet.orders.v1.OrderState:\x13\xca\xf3\x18\x0forder.confirmed\"\x85\x01\n\x0cOrderStarted\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\x12\x33\n\nfrom_state\x18\x02 \x01(\x0e\x32\x1f.callsheet.orders.v1.OrderState:\x15\xca\xf3\x18\x11order.in_progress\"\x85\x01\n\x0eOrderCompleted\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\x12\x33\n\nfrom_state\x18\x02 \x01(\x0e\x32\x1f.callsheet.orders.v1.OrderState:\x13\xca\xf3\x18\x0forder.completed\"\xc7\x01\n\x0eOrderCancelled\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\x12\x33\n\nfrom_state\x18\x02 \x01(\x0e\x32\x1f.callsheet.orders.v1.OrderState\x12\x30\n\x0c\x63\x61ncelled_by\x18\x03 \x01(\x0e\x32\x1a.callsheet.orders.v1.Party\x12\x0e\n\x06reason\x18\x04 \x01(\t:\x13\xca\xf3\x18\x0forder.cancelled\"\x83\x01\n\rOrderDisputed\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\x12\x33\n\nfrom_state\x18\x02 \x01(\x0e\x32\x1f.callsheet.orders.v1.OrderState:\x12\xca\xf3\x18\x0eorder.disputed\"\x7f\n\x0bOrderClosed\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\x12\x33\n\nfrom_state\x18\x02 \x01(\x0e\x32\x1f.callsheet.orders.v1.OrderState:\x10\xca\xf3\x18\x0corder.closed\"\x94\x02\n\x10OrderRescheduled\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\x12\x33\n\nfrom_state\x18\x02 \x01(\x0e\x32\x1f.callsheet.orders.v1.OrderState\x12\x32\n\x0e\x66rom_start_utc\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0c\x66rom_end_utc\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07\x63\x61rd_id\x18\x05 \x01(\t\x12\x12\n\nslot_index\x18\x06 \x01(\x05:\x15\xca\xf3\x18\x11order.rescheduled\"q\n\x13ReviewsWindowOpened\x12\x10\n\x08order_id\x18\x01 \x01(\t\x12-\n\tcloses_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp:\x19\xca\xf3\x18\x15reviews.window.openedb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n callsheet/orders/v1/events.proto\x12\x13\x63\x61llsheet.orders.v1\x1a!callsheet/events/v1/options.proto\x1a callsheet/orders/v1/orders.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"^\n\x0cOrderCreated\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\x12\x10\n\x08quote_id\x18\x02 \x01(\t:\x11\xca\xf3\x18\rorder.created\"\x9b\x01\n\x0fOrderAuthorized\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\x12\x33\n\nfrom_state\x18\x02 \x01(\x0e\x32\x1f.callsheet.orders.v1.OrderState\x12\x12\n\npayment_id\x18\x03 \x01(\t:\x14\xca\xf3\x18\x10order.authorized\"\x85\x01\n\x0eOrderConfirmed\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\x12\x33\n\nfrom_state\x18\x02 \x01(\x0e\x32\x1f.callsheet.orders.v1.OrderState:\x13\xca\xf3\x18\x0forder.confirmed\"\x85\x01\n\x0cOrderStarted\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\x12\x33\n\nfrom_state\x18\x02 \x01(\x0e\x32\x1f.callsheet.orders.v1.OrderState:\x15\xca\xf3\x18\x11order.in_progress\"\x85\x01\n\x0eOrderCompleted\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\x12\x33\n\nfrom_state\x18\x02 \x01(\x0e\x32\x1f.callsheet.orders.v1.OrderState:\x13\xca\xf3\x18\x0forder.completed\"\xc7\x01\n\x0eOrderCancelled\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\x12\x33\n\nfrom_state\x18\x02 \x01(\x0e\x32\x1f.callsheet.orders.v1.OrderState\x12\x30\n\x0c\x63\x61ncelled_by\x18\x03 \x01(\x0e\x32\x1a.callsheet.orders.v1.Party\x12\x0e\n\x06reason\x18\x04 \x01(\t:\x13\xca\xf3\x18\x0forder.cancelled\"\x83\x01\n\rOrderDisputed\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\x12\x33\n\nfrom_state\x18\x02 \x01(\x0e\x32\x1f.callsheet.orders.v1.OrderState:\x12\xca\xf3\x18\x0eorder.disputed\"\x7f\n\x0bOrderClosed\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\x12\x33\n\nfrom_state\x18\x02 \x01(\x0e\x32\x1f.callsheet.orders.v1.OrderState:\x10\xca\xf3\x18\x0corder.closed\"\x94\x02\n\x10OrderRescheduled\x12)\n\x05order\x18\x01 \x01(\x0b\x32\x1a.callsheet.orders.v1.Order\x12\x33\n\nfrom_state\x18\x02 \x01(\x0e\x32\x1f.callsheet.orders.v1.OrderState\x12\x32\n\x0e\x66rom_start_utc\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0c\x66rom_end_utc\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07\x63\x61rd_id\x18\x05 \x01(\t\x12\x12\n\nslot_index\x18\x06 \x01(\x05:\x15\xca\xf3\x18\x11order.rescheduled\"q\n\x13ReviewsWindowOpened\x12\x10\n\x08order_id\x18\x01 \x01(\t\x12-\n\tcloses_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp:\x19\xca\xf3\x18\x15reviews.window.openedb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'callsheet.orders.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_ORDERCREATED']._loaded_options = None
+  _globals['_ORDERCREATED']._serialized_options = b'\312\363\030\rorder.created'
   _globals['_ORDERAUTHORIZED']._loaded_options = None
   _globals['_ORDERAUTHORIZED']._serialized_options = b'\312\363\030\020order.authorized'
   _globals['_ORDERCONFIRMED']._loaded_options = None
@@ -52,22 +54,24 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ORDERRESCHEDULED']._serialized_options = b'\312\363\030\021order.rescheduled'
   _globals['_REVIEWSWINDOWOPENED']._loaded_options = None
   _globals['_REVIEWSWINDOWOPENED']._serialized_options = b'\312\363\030\025reviews.window.opened'
-  _globals['_ORDERAUTHORIZED']._serialized_start=160
-  _globals['_ORDERAUTHORIZED']._serialized_end=315
-  _globals['_ORDERCONFIRMED']._serialized_start=318
-  _globals['_ORDERCONFIRMED']._serialized_end=451
-  _globals['_ORDERSTARTED']._serialized_start=454
-  _globals['_ORDERSTARTED']._serialized_end=587
-  _globals['_ORDERCOMPLETED']._serialized_start=590
-  _globals['_ORDERCOMPLETED']._serialized_end=723
-  _globals['_ORDERCANCELLED']._serialized_start=726
-  _globals['_ORDERCANCELLED']._serialized_end=925
-  _globals['_ORDERDISPUTED']._serialized_start=928
-  _globals['_ORDERDISPUTED']._serialized_end=1059
-  _globals['_ORDERCLOSED']._serialized_start=1061
-  _globals['_ORDERCLOSED']._serialized_end=1188
-  _globals['_ORDERRESCHEDULED']._serialized_start=1191
-  _globals['_ORDERRESCHEDULED']._serialized_end=1467
-  _globals['_REVIEWSWINDOWOPENED']._serialized_start=1469
-  _globals['_REVIEWSWINDOWOPENED']._serialized_end=1582
+  _globals['_ORDERCREATED']._serialized_start=159
+  _globals['_ORDERCREATED']._serialized_end=253
+  _globals['_ORDERAUTHORIZED']._serialized_start=256
+  _globals['_ORDERAUTHORIZED']._serialized_end=411
+  _globals['_ORDERCONFIRMED']._serialized_start=414
+  _globals['_ORDERCONFIRMED']._serialized_end=547
+  _globals['_ORDERSTARTED']._serialized_start=550
+  _globals['_ORDERSTARTED']._serialized_end=683
+  _globals['_ORDERCOMPLETED']._serialized_start=686
+  _globals['_ORDERCOMPLETED']._serialized_end=819
+  _globals['_ORDERCANCELLED']._serialized_start=822
+  _globals['_ORDERCANCELLED']._serialized_end=1021
+  _globals['_ORDERDISPUTED']._serialized_start=1024
+  _globals['_ORDERDISPUTED']._serialized_end=1155
+  _globals['_ORDERCLOSED']._serialized_start=1157
+  _globals['_ORDERCLOSED']._serialized_end=1284
+  _globals['_ORDERRESCHEDULED']._serialized_start=1287
+  _globals['_ORDERRESCHEDULED']._serialized_end=1563
+  _globals['_REVIEWSWINDOWOPENED']._serialized_start=1565
+  _globals['_REVIEWSWINDOWOPENED']._serialized_end=1678
 # @@protoc_insertion_point(module_scope)

@@ -10,6 +10,14 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class OrderCreated(_message.Message):
+    __slots__ = ("order", "quote_id")
+    ORDER_FIELD_NUMBER: _ClassVar[int]
+    QUOTE_ID_FIELD_NUMBER: _ClassVar[int]
+    order: _orders_pb2.Order
+    quote_id: str
+    def __init__(self, order: _Optional[_Union[_orders_pb2.Order, _Mapping]] = ..., quote_id: _Optional[str] = ...) -> None: ...
+
 class OrderAuthorized(_message.Message):
     __slots__ = ("order", "from_state", "payment_id")
     ORDER_FIELD_NUMBER: _ClassVar[int]
