@@ -54,6 +54,7 @@ CARD_EVENTS = (
     card_events.CardExpiring,
     card_events.CardClosed,
     card_events.CardStuck,
+    card_events.CardReopened,
 )
 
 

@@ -91,3 +91,33 @@ def test_cards_killed_in_the_middle_of_an_effect_finishes_it_after_the_restart_w
     card_state(system, extras["id"], "CLOSED")
     assert [kind for kind, *_ in ledger(system, order_id)["entries"]].count("charge") == 1
     assert order_of(system, order_id)["payment"]["chargedExtras"]["amountCents"] == 11_977
+
+
+def test_two_reschedules_accepted_for_one_slot_end_with_one_event_and_the_other_card_reopened(system: System) -> None:
+    first, second = confirmed(system), confirmed(system)
+    target = moved(order_of(system, first), 2)  # a slot later the same day as the first order
+    cards = [create(system, BUYER, order_id, "RESCHEDULE", {"slots": [target]}) for order_id in (first, second)]
+    for proposal in cards:
+        respond(system, PROVIDER, proposal, "ACCEPT", {"slotIndex": 0})
+    settled = [
+        wait_for(
+            lambda c=c: card(system, c["id"]), lambda found: found["state"] in ("CLOSED", "OPEN"), what="a decision"
+        )
+        for c in cards
+    ]
+    wait_for(
+        lambda: sorted(card(system, c["id"])["state"] for c in cards),
+        lambda states: states == ["CLOSED", "OPEN"],
+        what="one applied and one reopened",
+    )
+    assert len(settled) == 2
+    starts = [order_of(system, order_id)["startUtc"] for order_id in (first, second)]
+    assert starts.count(target["startUtc"]) == 1
+    [reopened] = [c for c in cards if card(system, c["id"])["state"] == "OPEN"]
+    owner = first if reopened is cards[0] else second
+    timeline = wait_for(
+        lambda: subtypes(order_of(system, owner)),
+        lambda found: "card.reopened.reschedule" in found,
+        what="the reopening on the timeline",
+    )
+    assert timeline.count("card.reopened.reschedule") == 1

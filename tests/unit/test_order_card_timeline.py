@@ -117,8 +117,16 @@ def test_the_card_consumer_takes_every_card_type_of_every_family() -> None:
         handlers=dict.fromkeys(CARD_EVENTS, record_card_event),
         ordered=True,
     )
-    assert consumer.event_types == ["card.closed", "card.expiring", "card.requested", "card.responded", "card.stuck"]
-    for family, message in zip(("requested", "responded", "expiring", "closed", "stuck"), CARD_EVENTS, strict=True):
+    assert consumer.event_types == [
+        "card.closed",
+        "card.expiring",
+        "card.reopened",
+        "card.requested",
+        "card.responded",
+        "card.stuck",
+    ]
+    families = ("requested", "responded", "expiring", "closed", "stuck", "reopened")
+    for family, message in zip(families, CARD_EVENTS, strict=True):
         for card_type in cards_pb2.CardType.keys()[1:]:
             event_type = f"card.{family}.{card_type.removeprefix('CARD_TYPE_').lower()}"
             assert consumer._registered(event_type) == (message, record_card_event), event_type

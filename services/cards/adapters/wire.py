@@ -15,6 +15,7 @@ from services.cards.domain.card import (
     CardClosed,
     CardEvent,
     CardExpiring,
+    CardReopened,
     CardRequested,
     CardResponded,
     CardSnapshot,
@@ -88,6 +89,8 @@ def encode_event(aggregate: Aggregate, event: DomainEvent) -> Message | None:
             return events_pb2.CardExpiring(card=card, type=card_type)
         case CardClosed():
             return events_pb2.CardClosed(card=card, type=card_type)
+        case CardReopened():
+            return events_pb2.CardReopened(card=card, type=card_type, reason=event.reason)
         case CardStuck():
             return events_pb2.CardStuck(card=card, type=card_type)
     return None

@@ -85,6 +85,13 @@ class CardExpiring(CardEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CardReopened(CardEvent):
+    """The decision's effect was refused for good: the card is OPEN again."""
+
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class CardStuck(CardEvent):
     """The decision's effect has not been applied within ``STUCK_AFTER``: a person should look."""
 
@@ -377,6 +384,11 @@ class Card(Aggregate):
         self.state, self.accepted_at = CardState.OPEN, None
         self.progress = {**self.progress, "lastFailure": reason}
         self._bump(now)
+        self.record(
+            CardReopened(
+                actor="", occurred_at=now, order_id=self.order_id, card_type=CardType(self.type), reason=reason
+            )
+        )
 
     def superseded(self, by_card_id: str, *, actor: str, now: datetime) -> None:
         """Links a countered card to the card that replaced it, and closes it."""

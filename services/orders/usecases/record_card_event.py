@@ -1,11 +1,12 @@
 """Card events land on their order's timeline, in the order cards emitted them.
 
-Every ``card.requested.<type>``, ``card.responded.<type>``, ``card.expiring.<type>`` and
-``card.closed.<type>`` becomes one ``card`` entry whose subtype is the event's full type, whose
-actor is who acted (none for the system: an expiry, an auto-accepted COMPLETE) and whose time is
-when it happened at cards. Its payload names the card and where it stood: ``cardId``,
-``cardType``, ``state`` and ``version``; a response adds ``responseId`` and ``action``; a
-supersession adds ``supersededBy``; a request or a reminder adds ``expiresAt`` (RFC 3339, UTC)
+Every ``card.requested.<type>``, ``card.responded.<type>``, ``card.expiring.<type>``,
+``card.closed.<type>``, ``card.stuck.<type>`` and ``card.reopened.<type>`` becomes one ``card``
+entry whose subtype is the event's full type, whose actor is who acted (none for the system: an
+expiry, an auto-accepted COMPLETE) and whose time is when it happened at cards. Its payload names
+the card and where it stood: ``cardId``, ``cardType``, ``state`` and ``version``; a response adds
+``responseId`` and ``action``; a supersession adds ``supersededBy``; a reopening adds the
+``reason`` its effect was refused; a request or a reminder adds ``expiresAt`` (RFC 3339, UTC)
 when the card has one (a DISPUTE card does not).
 
 Cards opens cards only on orders it has read from orders, so an event about an order orders does
@@ -25,8 +26,15 @@ from callsheet_kit.proto import datetime_of
 from services.orders.domain.order import TimelineEntry
 from services.orders.usecases.ports import OrdersUnitOfWork
 
-# The four card event families; each message stands for every card type of its family.
-CardEvent = card_events.CardRequested | card_events.CardResponded | card_events.CardExpiring | card_events.CardClosed
+# The card event families; each message stands for every card type of its family.
+CardEvent = (
+    card_events.CardRequested
+    | card_events.CardResponded
+    | card_events.CardExpiring
+    | card_events.CardClosed
+    | card_events.CardStuck
+    | card_events.CardReopened
+)
 
 
 def _lower(enum: Any, value: int, prefix: str) -> str:
@@ -48,6 +56,8 @@ def card_payload(event: CardEvent) -> dict[str, Any]:
         payload["action"] = _lower(cards_pb2.CardAction, event.response.action, "CARD_ACTION_")
     if isinstance(event, card_events.CardClosed) and card.superseded_by:
         payload["supersededBy"] = card.superseded_by
+    if isinstance(event, card_events.CardReopened):
+        payload["reason"] = event.reason
     if isinstance(event, card_events.CardRequested | card_events.CardExpiring) and card.HasField("expires_at"):
         payload["expiresAt"] = card.expires_at.ToJsonString()
     return payload

@@ -26,7 +26,7 @@ from callsheet.cards.v1 import cards_pb2 as callsheet_dot_cards_dot_v1_dot_cards
 from callsheet.events.v1 import options_pb2 as callsheet_dot_events_dot_v1_dot_options__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x63\x61llsheet/cards/v1/events.proto\x12\x12\x63\x61llsheet.cards.v1\x1a\x1e\x63\x61llsheet/cards/v1/cards.proto\x1a!callsheet/events/v1/options.proto\"\x7f\n\rCardRequested\x12&\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x18.callsheet.cards.v1.Card\x12*\n\x04type\x18\x02 \x01(\x0e\x32\x1c.callsheet.cards.v1.CardType:\x1a\xca\xf3\x18\x0e\x63\x61rd.requested\xd2\xf3\x18\x04type\"\xb3\x01\n\rCardResponded\x12&\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x18.callsheet.cards.v1.Card\x12*\n\x04type\x18\x02 \x01(\x0e\x32\x1c.callsheet.cards.v1.CardType\x12\x32\n\x08response\x18\x03 \x01(\x0b\x32 .callsheet.cards.v1.CardResponse:\x1a\xca\xf3\x18\x0e\x63\x61rd.responded\xd2\xf3\x18\x04type\"}\n\x0c\x43\x61rdExpiring\x12&\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x18.callsheet.cards.v1.Card\x12*\n\x04type\x18\x02 \x01(\x0e\x32\x1c.callsheet.cards.v1.CardType:\x19\xca\xf3\x18\rcard.expiring\xd2\xf3\x18\x04type\"y\n\nCardClosed\x12&\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x18.callsheet.cards.v1.Card\x12*\n\x04type\x18\x02 \x01(\x0e\x32\x1c.callsheet.cards.v1.CardType:\x17\xca\xf3\x18\x0b\x63\x61rd.closed\xd2\xf3\x18\x04type\"w\n\tCardStuck\x12&\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x18.callsheet.cards.v1.Card\x12*\n\x04type\x18\x02 \x01(\x0e\x32\x1c.callsheet.cards.v1.CardType:\x16\xca\xf3\x18\ncard.stuck\xd2\xf3\x18\x04typeb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x63\x61llsheet/cards/v1/events.proto\x12\x12\x63\x61llsheet.cards.v1\x1a\x1e\x63\x61llsheet/cards/v1/cards.proto\x1a!callsheet/events/v1/options.proto\"\x7f\n\rCardRequested\x12&\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x18.callsheet.cards.v1.Card\x12*\n\x04type\x18\x02 \x01(\x0e\x32\x1c.callsheet.cards.v1.CardType:\x1a\xca\xf3\x18\x0e\x63\x61rd.requested\xd2\xf3\x18\x04type\"\xb3\x01\n\rCardResponded\x12&\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x18.callsheet.cards.v1.Card\x12*\n\x04type\x18\x02 \x01(\x0e\x32\x1c.callsheet.cards.v1.CardType\x12\x32\n\x08response\x18\x03 \x01(\x0b\x32 .callsheet.cards.v1.CardResponse:\x1a\xca\xf3\x18\x0e\x63\x61rd.responded\xd2\xf3\x18\x04type\"}\n\x0c\x43\x61rdExpiring\x12&\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x18.callsheet.cards.v1.Card\x12*\n\x04type\x18\x02 \x01(\x0e\x32\x1c.callsheet.cards.v1.CardType:\x19\xca\xf3\x18\rcard.expiring\xd2\xf3\x18\x04type\"y\n\nCardClosed\x12&\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x18.callsheet.cards.v1.Card\x12*\n\x04type\x18\x02 \x01(\x0e\x32\x1c.callsheet.cards.v1.CardType:\x17\xca\xf3\x18\x0b\x63\x61rd.closed\xd2\xf3\x18\x04type\"\x8d\x01\n\x0c\x43\x61rdReopened\x12&\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x18.callsheet.cards.v1.Card\x12*\n\x04type\x18\x02 \x01(\x0e\x32\x1c.callsheet.cards.v1.CardType\x12\x0e\n\x06reason\x18\x03 \x01(\t:\x19\xca\xf3\x18\rcard.reopened\xd2\xf3\x18\x04type\"w\n\tCardStuck\x12&\n\x04\x63\x61rd\x18\x01 \x01(\x0b\x32\x18.callsheet.cards.v1.Card\x12*\n\x04type\x18\x02 \x01(\x0e\x32\x1c.callsheet.cards.v1.CardType:\x16\xca\xf3\x18\ncard.stuck\xd2\xf3\x18\x04typeb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,6 +41,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CARDEXPIRING']._serialized_options = b'\312\363\030\rcard.expiring\322\363\030\004type'
   _globals['_CARDCLOSED']._loaded_options = None
   _globals['_CARDCLOSED']._serialized_options = b'\312\363\030\013card.closed\322\363\030\004type'
+  _globals['_CARDREOPENED']._loaded_options = None
+  _globals['_CARDREOPENED']._serialized_options = b'\312\363\030\rcard.reopened\322\363\030\004type'
   _globals['_CARDSTUCK']._loaded_options = None
   _globals['_CARDSTUCK']._serialized_options = b'\312\363\030\ncard.stuck\322\363\030\004type'
   _globals['_CARDREQUESTED']._serialized_start=122
@@ -51,6 +53,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CARDEXPIRING']._serialized_end=558
   _globals['_CARDCLOSED']._serialized_start=560
   _globals['_CARDCLOSED']._serialized_end=681
-  _globals['_CARDSTUCK']._serialized_start=683
-  _globals['_CARDSTUCK']._serialized_end=802
+  _globals['_CARDREOPENED']._serialized_start=684
+  _globals['_CARDREOPENED']._serialized_end=825
+  _globals['_CARDSTUCK']._serialized_start=827
+  _globals['_CARDSTUCK']._serialized_end=946
 # @@protoc_insertion_point(module_scope)

@@ -41,6 +41,16 @@ class CardClosed(_message.Message):
     type: _cards_pb2.CardType
     def __init__(self, card: _Optional[_Union[_cards_pb2.Card, _Mapping]] = ..., type: _Optional[_Union[_cards_pb2.CardType, str]] = ...) -> None: ...
 
+class CardReopened(_message.Message):
+    __slots__ = ("card", "type", "reason")
+    CARD_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    card: _cards_pb2.Card
+    type: _cards_pb2.CardType
+    reason: str
+    def __init__(self, card: _Optional[_Union[_cards_pb2.Card, _Mapping]] = ..., type: _Optional[_Union[_cards_pb2.CardType, str]] = ..., reason: _Optional[str] = ...) -> None: ...
+
 class CardStuck(_message.Message):
     __slots__ = ("card", "type")
     CARD_FIELD_NUMBER: _ClassVar[int]
