@@ -57,10 +57,21 @@ def moved(order: dict[str, Any], step: int) -> dict[str, str]:
 def in_progress(system: System) -> str:
     """A booking whose session is under way (started by the service clock).
 
-    The clock moves past the two-hour session's end, so the next one booked this way does not overlap it.
+    The session is booked at the first free slot from half an hour ahead (other tests book near
+    the clock too), and the clock moves past its end, so the next one booked this way is free.
     """
-    order_id = booked_soon(system, service_now(system).replace(second=0, microsecond=0) + timedelta(minutes=30))
-    advance_clock(system, 3 * 3600)
+    now = service_now(system).replace(second=0, microsecond=0)
+    for attempt in range(40):
+        start = now + timedelta(minutes=30 + 150 * attempt)
+        try:
+            order_id = booked_soon(system, start)
+            break
+        except GraphQLError as taken:
+            if taken.extensions.get("reason") != "SLOT_TAKEN":
+                raise
+    else:
+        raise AssertionError("no free slot for a session in the next days")
+    advance_clock(system, int((start - now).total_seconds()) + 3 * 3600)
     wait_for(lambda: order_of(system, order_id)["state"], lambda state: state == "IN_PROGRESS", what="the start")
     return order_id
 
