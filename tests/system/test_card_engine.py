@@ -96,28 +96,30 @@ def test_cards_killed_in_the_middle_of_an_effect_finishes_it_after_the_restart_w
 def test_two_reschedules_accepted_for_one_slot_end_with_one_event_and_the_other_card_reopened(system: System) -> None:
     first, second = confirmed(system), confirmed(system)
     target = moved(order_of(system, first), 2)  # a slot later the same day as the first order
-    cards = [create(system, BUYER, order_id, "RESCHEDULE", {"slots": [target]}) for order_id in (first, second)]
-    for proposal in cards:
-        respond(system, PROVIDER, proposal, "ACCEPT", {"slotIndex": 0})
-    settled = [
-        wait_for(
-            lambda c=c: card(system, c["id"]), lambda found: found["state"] in ("CLOSED", "OPEN"), what="a decision"
-        )
-        for c in cards
+    fallbacks = [moved(order_of(system, order_id), 1) for order_id in (first, second)]
+    proposals = [
+        create(system, BUYER, order_id, "RESCHEDULE", {"slots": [target, fallback]})
+        for order_id, fallback in zip((first, second), fallbacks, strict=True)
     ]
-    wait_for(
-        lambda: sorted(card(system, c["id"])["state"] for c in cards),
-        lambda states: states == ["CLOSED", "OPEN"],
+    for proposal in proposals:
+        respond(system, PROVIDER, proposal, "ACCEPT", {"slotIndex": 0})
+    states = wait_for(
+        lambda: [card(system, c["id"])["state"] for c in proposals],
+        lambda found: sorted(found) == ["CLOSED", "OPEN"],
         what="one applied and one reopened",
     )
-    assert len(settled) == 2
     starts = [order_of(system, order_id)["startUtc"] for order_id in (first, second)]
     assert starts.count(target["startUtc"]) == 1
-    [reopened] = [c for c in cards if card(system, c["id"])["state"] == "OPEN"]
-    owner = first if reopened is cards[0] else second
+    reopened_index = states.index("OPEN")
+    owner, reopened = (first, second)[reopened_index], proposals[reopened_index]
     timeline = wait_for(
         lambda: subtypes(order_of(system, owner)),
         lambda found: "card.reopened.reschedule" in found,
         what="the reopening on the timeline",
     )
     assert timeline.count("card.reopened.reschedule") == 1
+    # Decided again, for its other slot: the new decision's effect runs.
+    again = card(system, reopened["id"])
+    respond(system, PROVIDER, {"id": reopened["id"], "version": again["version"]}, "ACCEPT", {"slotIndex": 1})
+    card_state(system, reopened["id"], "CLOSED")
+    assert order_of(system, owner)["startUtc"] == fallbacks[reopened_index]["startUtc"]

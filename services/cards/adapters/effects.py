@@ -1,7 +1,8 @@
 """The owning services as the cards engine's effects call them: orders' calendar and lifecycle, payments' money.
 
-Every call carries a request id derived from the card, so a step repeated after a crash or a
-lost reply is answered once by its owner. Calls are made as the cards service itself, acting for
+Every call carries a request id derived from the card's decision (``decision``: the card and its
+version when it was decided), so a step repeated after a crash or a lost reply is answered once
+by its owner, and a card reopened and decided again asks anew. Calls are made as the cards service itself, acting for
 no user: the owners key idempotency by caller, and a step may run in the request that decided or
 in a sweeper, which must both be the same caller.
 """
@@ -47,32 +48,34 @@ class GrpcEffects:
         )
         await self._call(self._orders().HoldSlots, request)
 
-    async def release_holds(self, *, order_id: str, card_id: str) -> None:
+    async def release_holds(self, *, order_id: str, card_id: str, decision: str) -> None:
         """Releases the card's holds."""
-        request = orders_pb2.ReleaseHoldsRequest(request_id=f"release:{card_id}", order_id=order_id, card_id=card_id)
+        request = orders_pb2.ReleaseHoldsRequest(request_id=f"release:{decision}", order_id=order_id, card_id=card_id)
         await self._call(self._orders().ReleaseHolds, request)
 
-    async def apply_reschedule(self, *, order_id: str, card_id: str, slot_index: int) -> None:
+    async def apply_reschedule(self, *, order_id: str, card_id: str, decision: str, slot_index: int) -> None:
         """The chosen hold becomes the order's event; the order's times move."""
         request = orders_pb2.ApplyRescheduleRequest(
-            request_id=f"apply:{card_id}", order_id=order_id, card_id=card_id, slot_index=slot_index
+            request_id=f"apply:{decision}", order_id=order_id, card_id=card_id, slot_index=slot_index
         )
         await self._call(self._orders().ApplyReschedule, request)
 
-    async def complete_order(self, *, order_id: str, card_id: str) -> None:
+    async def complete_order(self, *, order_id: str, card_id: str, decision: str) -> None:
         """IN_PROGRESS → COMPLETED; the reviews window opens."""
-        request = orders_pb2.CompleteOrderRequest(request_id=f"complete:{card_id}", order_id=order_id, card_id=card_id)
+        request = orders_pb2.CompleteOrderRequest(request_id=f"complete:{decision}", order_id=order_id, card_id=card_id)
         await self._call(self._orders().CompleteOrder, request)
 
-    async def dispute_order(self, *, order_id: str, card_id: str) -> None:
+    async def dispute_order(self, *, order_id: str, card_id: str, decision: str) -> None:
         """→ DISPUTED."""
-        request = orders_pb2.DisputeOrderRequest(request_id=f"dispute:{card_id}", order_id=order_id, card_id=card_id)
+        request = orders_pb2.DisputeOrderRequest(request_id=f"dispute:{decision}", order_id=order_id, card_id=card_id)
         await self._call(self._orders().DisputeOrder, request)
 
-    async def charge_extras(self, *, order_id: str, card_id: str, items: list[dict[str, Any]], currency: str) -> None:
+    async def charge_extras(
+        self, *, order_id: str, card_id: str, decision: str, items: list[dict[str, Any]], currency: str
+    ) -> None:
         """Charges the accepted extras to the buyer."""
         request = payments_pb2.ChargeExtrasRequest(
-            request_id=f"extras:{card_id}",
+            request_id=f"extras:{decision}",
             order_id=order_id,
             items=[
                 payments_pb2.ExtraItem(
@@ -85,10 +88,12 @@ class GrpcEffects:
         )
         await self._call(self._payments().ChargeExtras, request)
 
-    async def add_expense(self, *, order_id: str, card_id: str, items: list[dict[str, Any]], currency: str) -> None:
+    async def add_expense(
+        self, *, order_id: str, card_id: str, decision: str, items: list[dict[str, Any]], currency: str
+    ) -> None:
         """Adds the approved expense to the final settlement."""
         request = payments_pb2.AddExpenseRequest(
-            request_id=f"expense:{card_id}",
+            request_id=f"expense:{decision}",
             order_id=order_id,
             items=[
                 payments_pb2.ExpenseItem(
@@ -102,14 +107,14 @@ class GrpcEffects:
         )
         await self._call(self._payments().AddExpense, request)
 
-    async def schedule_payout(self, *, order_id: str, card_id: str, completed_at: datetime) -> None:
+    async def schedule_payout(self, *, order_id: str, card_id: str, decision: str, completed_at: datetime) -> None:
         """The final settlement: expenses charged, the payout due two days after completion."""
         request = payments_pb2.SchedulePayoutRequest(
-            request_id=f"payout:{card_id}", order_id=order_id, completed_at=timestamp(completed_at)
+            request_id=f"payout:{decision}", order_id=order_id, completed_at=timestamp(completed_at)
         )
         await self._call(self._payments().SchedulePayout, request)
 
-    async def freeze_payout(self, *, order_id: str, card_id: str, reason: str) -> None:
+    async def freeze_payout(self, *, order_id: str, card_id: str, decision: str, reason: str) -> None:
         """Freezes the provider's payout while the dispute is open."""
-        request = payments_pb2.FreezeReserveRequest(request_id=f"dispute:{card_id}", order_id=order_id, reason=reason)
+        request = payments_pb2.FreezeReserveRequest(request_id=f"dispute:{decision}", order_id=order_id, reason=reason)
         await self._call(self._payments().FreezeReserve, request)

@@ -83,7 +83,9 @@ class CardsServicer(cards_pb2_grpc.CardsServiceServicer):
             )
         except DomainError:
             if held:  # the card was refused: its holds go with it
-                await self._cards.deps.effects.release_holds(order_id=order.order_id, card_id=card_id)
+                await self._cards.deps.effects.release_holds(
+                    order_id=order.order_id, card_id=card_id, decision=f"{card_id}:refused"
+                )
             raise
 
     async def _hold(self, order: OrderView, card_id: str, check: Any, payload: Any) -> bool:

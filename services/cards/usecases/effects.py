@@ -1,6 +1,6 @@
 """What a card's decision sets off in the owning services, as sagas on the kit's runner.
 
-A decision commits with its saga (one per card and effect, keyed by both, so it starts once);
+A decision commits with its saga (one per card, effect and the card's version then, so it starts once);
 the saga runs right after the commit, and the sweeper of any replica retries it with backoff
 until the owners answer. Sagas of one order run one at a time, in the order they were started.
 Each step calls an owner under a request id derived from the card, so a step repeated after a
@@ -55,13 +55,17 @@ AFTER = {
 
 
 async def start_effect(uow: CardsUnitOfWork, card: Card, step: str, data: dict[str, Any] | None = None) -> None:
-    """Starts the saga of one effect of a card, in the decision's transaction (once per card and step)."""
+    """Starts the saga of one effect of a card, in the decision's transaction.
+
+    Once per card, step and version: a repeated decision starts nothing twice, and a card that was
+    reopened and decided again gets the effect of its new decision.
+    """
     await uow.start_saga(
         kind=CARD_EFFECT,
-        key=f"{card.card_id}:{step}",
+        key=f"{card.card_id}:{step}:{card.version}",
         subject=card.order_id,
         step=step,
-        data={"cardId": card.card_id, "orderId": card.order_id, **(data or {})},
+        data={"cardId": card.card_id, "orderId": card.order_id, "decision": card.version, **(data or {})},
         deadline=uow.now + EFFECT_DEADLINE,
     )
 
@@ -78,6 +82,11 @@ async def effects_of(uow: CardsUnitOfWork, card: Card, *, was: CardState) -> Non
         CardState.SUPERSEDED,
     ):
         await start_effect(uow, card, "release-holds")
+
+
+def decision_of(saga: Saga) -> str:
+    """The decision a saga applies, as the owners' request ids name it: the card and its version then."""
+    return f"{saga.data['cardId']}:{saga.data.get('decision', 0)}"
 
 
 @dataclass(frozen=True)
@@ -98,7 +107,7 @@ class CardEffects(SagaFlow):
         step, order_id, card_id = saga.step, str(saga.data["orderId"]), str(saga.data["cardId"])
         effects = self.deps.effects
         if step == "release-holds":
-            await effects.release_holds(order_id=order_id, card_id=card_id)
+            await effects.release_holds(order_id=order_id, card_id=card_id, decision=decision_of(saga))
             return Complete()
         if step in ("close", "reopen", "withdraw"):
             return await self._finish(saga)
@@ -116,28 +125,36 @@ class CardEffects(SagaFlow):
 
     async def _call(self, step: str, card: Card, saga: Saga) -> None:
         effects, payload = self.deps.effects, card.payload
-        order_id, card_id = card.order_id, card.card_id
+        order_id, card_id, decision = card.order_id, card.card_id, decision_of(saga)
         if step == "apply-reschedule":
             responses = await self._accepted_slot(card)
-            await effects.apply_reschedule(order_id=order_id, card_id=card_id, slot_index=responses)
+            await effects.apply_reschedule(order_id=order_id, card_id=card_id, decision=decision, slot_index=responses)
         elif step == "charge-extras":
             await effects.charge_extras(
-                order_id=order_id, card_id=card_id, items=payload["items"], currency=payload["currency"]
+                order_id=order_id,
+                card_id=card_id,
+                decision=decision,
+                items=payload["items"],
+                currency=payload["currency"],
             )
         elif step == "add-expense":
             await effects.add_expense(
-                order_id=order_id, card_id=card_id, items=payload["items"], currency=payload["currency"]
+                order_id=order_id,
+                card_id=card_id,
+                decision=decision,
+                items=payload["items"],
+                currency=payload["currency"],
             )
         elif step == "complete-order":
-            await effects.complete_order(order_id=order_id, card_id=card_id)
+            await effects.complete_order(order_id=order_id, card_id=card_id, decision=decision)
         elif step == "schedule-payout":
             completed: datetime = card.accepted_at or card.updated_at
-            await effects.schedule_payout(order_id=order_id, card_id=card_id, completed_at=completed)
+            await effects.schedule_payout(order_id=order_id, card_id=card_id, decision=decision, completed_at=completed)
         elif step == "dispute-order":
-            await effects.dispute_order(order_id=order_id, card_id=card_id)
+            await effects.dispute_order(order_id=order_id, card_id=card_id, decision=decision)
         elif step == "freeze-payout":
             await effects.freeze_payout(
-                order_id=order_id, card_id=card_id, reason=f"booking dispute: {payload['reason']}"
+                order_id=order_id, card_id=card_id, decision=decision, reason=f"booking dispute: {payload['reason']}"
             )
         else:
             raise ValueError(f"no step {step} in a card effect")

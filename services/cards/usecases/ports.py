@@ -116,34 +116,38 @@ class EffectsPort(Protocol):
         """A calendar hold per proposed slot (SLOT_TAKEN when one overlaps a confirmed booking)."""
         ...
 
-    async def release_holds(self, *, order_id: str, card_id: str) -> None:
+    async def release_holds(self, *, order_id: str, card_id: str, decision: str) -> None:
         """Releases the card's holds."""
         ...
 
-    async def apply_reschedule(self, *, order_id: str, card_id: str, slot_index: int) -> None:
+    async def apply_reschedule(self, *, order_id: str, card_id: str, decision: str, slot_index: int) -> None:
         """The chosen hold becomes the order's event; the order's times move."""
         ...
 
-    async def complete_order(self, *, order_id: str, card_id: str) -> None:
+    async def complete_order(self, *, order_id: str, card_id: str, decision: str) -> None:
         """IN_PROGRESS → COMPLETED."""
         ...
 
-    async def dispute_order(self, *, order_id: str, card_id: str) -> None:
+    async def dispute_order(self, *, order_id: str, card_id: str, decision: str) -> None:
         """→ DISPUTED."""
         ...
 
-    async def charge_extras(self, *, order_id: str, card_id: str, items: list[dict[str, Any]], currency: str) -> None:
+    async def charge_extras(
+        self, *, order_id: str, card_id: str, decision: str, items: list[dict[str, Any]], currency: str
+    ) -> None:
         """Charges the accepted extras."""
         ...
 
-    async def add_expense(self, *, order_id: str, card_id: str, items: list[dict[str, Any]], currency: str) -> None:
+    async def add_expense(
+        self, *, order_id: str, card_id: str, decision: str, items: list[dict[str, Any]], currency: str
+    ) -> None:
         """Adds the approved expense to the settlement."""
         ...
 
-    async def schedule_payout(self, *, order_id: str, card_id: str, completed_at: datetime) -> None:
+    async def schedule_payout(self, *, order_id: str, card_id: str, decision: str, completed_at: datetime) -> None:
         """The final settlement and the payout."""
         ...
 
-    async def freeze_payout(self, *, order_id: str, card_id: str, reason: str) -> None:
+    async def freeze_payout(self, *, order_id: str, card_id: str, decision: str, reason: str) -> None:
         """Freezes the payout."""
         ...
