@@ -361,3 +361,29 @@ def test_any_sequence_of_responses_moves_a_card_only_forward_one_version_at_a_ti
         assert card.version == before_version + 1 and before_state is CardState.OPEN
         assert who != STRANGER
         assert card.state in (CardState.OPEN, CardState.ACCEPTED, CardState.DECLINED, CardState.SUPERSEDED)
+
+
+def test_an_answer_needs_the_order_still_in_a_state_the_type_allows() -> None:
+    card = open_card(CardType.EXTRAS, order(OrderState.IN_PROGRESS))
+    with fails(ErrorCode.FAILED_PRECONDITION, "ORDER_STATE"):
+        respond(card, order(OrderState.COMPLETED), BUYER, CardAction.ACCEPT)
+    with fails(ErrorCode.FAILED_PRECONDITION, "ORDER_STATE"):
+        respond(card, order(OrderState.CANCELLED), BUYER, CardAction.ACCEPT)
+    dispute = open_card(CardType.DISPUTE, order(OrderState.IN_PROGRESS), by=BUYER)
+    respond(dispute, order(OrderState.DISPUTED), PROVIDER, CardAction.UPLOAD, {"mediaIds": ["med_e"]})
+    assert card.state is CardState.OPEN and card.version == 1
+
+
+def test_a_reopened_card_gets_a_fresh_deadline_and_can_be_escalated_again_but_not_on_a_cancelled_order() -> None:
+    view = order()
+    card = open_card(CardType.EXTRAS, view)
+    respond(card, view, BUYER, CardAction.ACCEPT)
+    later = NOW + timedelta(hours=47)
+    assert card.escalate(now=later) and card.progress["escalated"]
+    card.reopen(reason="card declined", now=later)
+    assert card.state is CardState.OPEN and card.expires_at == later + timedelta(hours=48)
+    assert not card.reminded and "escalated" not in card.progress and card.progress["lastFailure"] == "card declined"
+    respond(card, view, BUYER, CardAction.ACCEPT)
+    card.order_cancelled()
+    card.reopen(reason="order cancelled", now=later)
+    assert card.state is CardState.CANCELLED

@@ -13,7 +13,7 @@ from callsheet_kit.uow import KitParts, UnitOfWork
 from services.cards.adapters.tables import card_response_table, card_table, media_table, order_lock_table
 from services.cards.adapters.wire import encode_event
 from services.cards.domain.card import Card, Response
-from services.cards.domain.model import CardAction, CardState
+from services.cards.domain.model import CardAction, CardState, CardType
 from services.cards.usecases.ports import MediaRecord
 
 
@@ -69,6 +69,28 @@ class SqlCardsUnitOfWork(UnitOfWork):
             .order_by(card_table.c.accepted_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
+        )
+        return [self.track(card) for card in (await self.session.execute(query)).scalars()]
+
+    async def dispute_open(self, order_id: str) -> bool:
+        """True while a DISPUTE card of the order is open."""
+        found = await self.session.execute(
+            select(card_table.c.card_id)
+            .where(
+                card_table.c.order_id == order_id,
+                card_table.c.type == CardType.DISPUTE.value,
+                card_table.c.state == CardState.OPEN.value,
+            )
+            .limit(1)
+        )
+        return found.first() is not None
+
+    async def accepted_cards_of(self, order_id: str) -> Sequence[Card]:
+        """An order's ACCEPTED cards, locked."""
+        query = (
+            select(Card)
+            .where(card_table.c.order_id == order_id, card_table.c.state == CardState.ACCEPTED.value)
+            .with_for_update()
         )
         return [self.track(card) for card in (await self.session.execute(query)).scalars()]
 

@@ -305,6 +305,14 @@ class Card(Aggregate):
             raise conflict(self.version)
         if order.state is OrderState.DISPUTED and self.type is not CardType.DISPUTE:
             raise CardsReason.ORDER_DISPUTED.error("the order is disputed: nothing changes until support resolves it")
+        if order.state not in kind.order_states and not (
+            self.type is CardType.DISPUTE and order.state is OrderState.DISPUTED
+        ):
+            raise CardsReason.ORDER_STATE.error(
+                f"a {self.type.value} card is answered while the order is "
+                f"{' or '.join(sorted(s.value.upper() for s in kind.order_states))}; it is {order.state.value.upper()}",
+                state=order.state.value.upper(),
+            )
         if self.state is not CardState.OPEN:
             raise CardsReason.CARD_NOT_OPEN.error(
                 f"the card is {self.state.value.upper()}", state=self.state.value.upper()
@@ -381,14 +389,30 @@ class Card(Aggregate):
         the card declined): the card is OPEN again, with the reason in its progress."""
         if self.state is not CardState.ACCEPTED:
             return
+        if self.progress.get("orderCancelled"):
+            self._finish(CardState.CANCELLED, actor="", now=now)  # nothing to decide on a cancelled order
+            return
         self.state, self.accepted_at = CardState.OPEN, None
-        self.progress = {**self.progress, "lastFailure": reason}
+        progress = {key: value for key, value in self.progress.items() if key != "escalated"}
+        self.progress = {**progress, "lastFailure": reason}
+        # A fresh deadline, as long as the card's first: the participants decide again.
+        if self.expires_at is not None:
+            lifetime = self.expires_at - self.created_at
+            self.expires_at, self.due_at, self.reminded = now + lifetime, due_at(now, now + lifetime), False
         self._bump(now)
         self.record(
             CardReopened(
                 actor="", occurred_at=now, order_id=self.order_id, card_type=CardType(self.type), reason=reason
             )
         )
+
+    def order_cancelled(self) -> None:
+        """Notes that the order was cancelled while this card's effect ran: a refusal withdraws it."""
+        self.progress = {**self.progress, "orderCancelled": True}
+
+    def postpone(self, *, until: datetime, now: datetime) -> None:
+        """Moves an OPEN card's expiry (a COMPLETE is not accepted by the system while a dispute is open)."""
+        self.expires_at, self.updated_at = until, now
 
     def superseded(self, by_card_id: str, *, actor: str, now: datetime) -> None:
         """Links a countered card to the card that replaced it, and closes it."""

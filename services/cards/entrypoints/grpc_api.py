@@ -25,6 +25,7 @@ from services.cards.usecases.commands import (
     cancel_card,
     card_id_for,
     card_key,
+    client_nonce,
     counter_key,
     create_card,
     payload_of,
@@ -71,7 +72,7 @@ class CardsServicer(cards_pb2_grpc.CardsServiceServicer):
         command = CreateCard(
             caller=current_caller(), request_id=request.request_id, order=order, card_type=card_type, payload=payload
         )
-        card_id = card_id_for(card_key(order.order_id, card_type, request.request_id))
+        card_id = card_id_for(card_key(order.order_id, card_type, client_nonce(current_caller(), request.request_id)))
         held = card_type is CardType.RESCHEDULE and await self._hold(order, card_id, check_create, payload)
         try:
             return await execute(
@@ -108,8 +109,12 @@ class CardsServicer(cards_pb2_grpc.CardsServiceServicer):
             raise invalid_field("action", "is required")
         payload = payload_of(request.payload_json)
         snapshot, order = await self._order_of_card(request.card_id)
-        if action is CardAction.COUNTER and snapshot.card.type is CardType.RESCHEDULE:
-            await self._hold(order, card_id_for(counter_key(snapshot.card)), check_counter, payload)
+        counter_id = card_id_for(counter_key(snapshot.card))
+        held = (
+            action is CardAction.COUNTER
+            and snapshot.card.type is CardType.RESCHEDULE
+            and await self._hold(order, counter_id, check_counter, payload)
+        )
         command = RespondToCard(
             caller=current_caller(),
             request_id=request.request_id,
@@ -119,13 +124,20 @@ class CardsServicer(cards_pb2_grpc.CardsServiceServicer):
             payload=payload,
             expected_version=request.expected_version,
         )
-        return await execute(
-            respond_to_card,
-            command,
-            uow=self._cards.uow(),
-            request=request,
-            respond=lambda snapshot: cards_pb2.RespondToCardResponse(card=self._encode(snapshot, order)),
-        )
+        try:
+            return await execute(
+                respond_to_card,
+                command,
+                uow=self._cards.uow(),
+                request=request,
+                respond=lambda snapshot: cards_pb2.RespondToCardResponse(card=self._encode(snapshot, order)),
+            )
+        except DomainError:
+            if held:  # the counter was refused: its holds go with it
+                await self._cards.deps.effects.release_holds(
+                    order_id=order.order_id, card_id=counter_id, decision=f"{counter_id}:refused"
+                )
+            raise
 
     async def CancelCard(
         self, request: cards_pb2.CancelCardRequest, context: ServicerContext

@@ -16,6 +16,7 @@ from typing import Any
 
 from callsheet_kit.errors import Violations, idempotency_mismatch, invalid_field, not_found
 from callsheet_kit.idempotency import check_key
+from callsheet_kit.identity import Caller
 from callsheet_kit.ids import new_id
 from callsheet_kit.uow import transactional
 from callsheet_kit.validation import MAX_JSON_BYTES, check_json
@@ -47,6 +48,11 @@ def payload_of(text: str, *, field: str = "payload") -> Any:
 def card_key(order_id: str, card_type: CardType, request_id: str) -> str:
     """The plan's idempotency key of a card: ``order:card:type:nonce``."""
     return f"{order_id}:card:{card_type.value}:{request_id}"
+
+
+def client_nonce(caller: Caller, request_id: str) -> str:
+    """The nonce of a card's key: the client's idempotency key, of that client (participants' keys never meet)."""
+    return f"{caller.user_id}.{request_id}"
 
 
 def card_id_for(key: str) -> str:
@@ -123,7 +129,7 @@ async def create_card(uow: CardsUnitOfWork, command: CreateCard) -> Card:
     """Opens a card once per order, type and key, after every rule of its type."""
     check_key(command.request_id)
     order = command.order
-    key = card_key(order.order_id, command.card_type, command.request_id)
+    key = card_key(order.order_id, command.card_type, client_nonce(command.caller, command.request_id))
     await uow.lock_order(order.order_id)
     made = await uow.card_by_key(key)
     if made is not None:

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 from opentelemetry import metrics
 
 from services.cards.domain.card import STUCK_AFTER
-from services.cards.domain.model import CardState
+from services.cards.domain.model import CardState, CardType
 from services.cards.usecases.effects import effects_of
 from services.cards.usecases.ports import CardsUnitOfWork
 
 BATCH = 50
+# How far a COMPLETE's acceptance by the system is put off while a dispute of its order is open.
+DISPUTE_POSTPONEMENT = timedelta(days=1)
 log = logging.getLogger(__name__)
 _stuck = metrics.get_meter("callsheet.cards").create_counter(
     "callsheet.cards.stuck", description="Decided cards whose effect was not applied within five minutes"
@@ -39,6 +42,10 @@ async def sweep_deadlines(uow_factory: Callable[[], CardsUnitOfWork]) -> int:
                 )
                 changed += 1
         for card in await uow.cards_due(uow.now, limit=BATCH):
+            expiring = card.expires_at is not None and card.expires_at <= uow.now
+            if expiring and card.type is CardType.COMPLETE and await uow.dispute_open(card.order_id):
+                card.postpone(until=uow.now + DISPUTE_POSTPONEMENT, now=uow.now)  # frozen while disputed
+                continue
             if card.expire(now=uow.now):
                 await effects_of(uow, card, was=CardState.OPEN)
                 changed += 1

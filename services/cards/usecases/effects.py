@@ -146,7 +146,12 @@ class CardEffects(SagaFlow):
                 currency=payload["currency"],
             )
         elif step == "complete-order":
-            await effects.complete_order(order_id=order_id, card_id=card_id, decision=decision)
+            try:
+                await effects.complete_order(order_id=order_id, card_id=card_id, decision=decision)
+            except DomainError as refused:
+                # Completed by this card's earlier decision, whose payout step was refused: go on to it.
+                if not (refused.reason == "INVALID_TRANSITION" and refused.metadata.get("state") == "COMPLETED"):
+                    raise
         elif step == "schedule-payout":
             completed: datetime = card.accepted_at or card.updated_at
             await effects.schedule_payout(order_id=order_id, card_id=card_id, decision=decision, completed_at=completed)

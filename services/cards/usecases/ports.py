@@ -51,6 +51,14 @@ class CardsUnitOfWork(Transaction, Protocol):
         """ACCEPTED cards decided before ``before`` and not escalated yet, locked (others' locked ones skipped)."""
         ...
 
+    async def dispute_open(self, order_id: str) -> bool:
+        """True while a DISPUTE card of the order is open."""
+        ...
+
+    async def accepted_cards_of(self, order_id: str) -> Sequence[Card]:
+        """An order's ACCEPTED cards (their effect running), locked."""
+        ...
+
     async def open_cards_of(self, order_id: str) -> Sequence[Card]:
         """An order's OPEN cards, locked."""
         ...

@@ -28,7 +28,7 @@ from callsheet_kit.validation import MAX_ID, check_range, check_text
 from services.payments.domain.errors import PaymentsReason
 from services.payments.domain.ledger import Split
 from services.payments.domain.money import share
-from services.payments.domain.payment import Payment
+from services.payments.domain.payment import Payment, PaymentStatus
 from services.payments.usecases.access import payment_to_move
 from services.payments.usecases.card_processor import CardDeclined, UnknownPaymentMethod
 from services.payments.usecases.ports import ChargeRecord, Command, PaymentsDeps, PaymentsUnitOfWork
@@ -153,6 +153,11 @@ async def charge_extras(deps: PaymentsDeps, command: ChargeExtras) -> Charged:
         payment = await _captured(uow, command.order_id)
         charge = await uow.charge_by_key(key)
         if charge is None:
+            if payment.status is PaymentStatus.REFUNDED:
+                raise PaymentsReason.PAYMENT_NOT_CAPTURED.error("the booking was refunded in full")
+            payout = await uow.payout_of(command.order_id)
+            if payout is not None and payout.stripe_transfer is not None:
+                raise PaymentsReason.PAYOUT_RELEASED.error("the provider's payout was already released")
             currencies = Violations()
             for index, item in enumerate(command.items):
                 _check_currency(currencies, f"items[{index}].unit_amount.currency", item.currency, payment.currency)

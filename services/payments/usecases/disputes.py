@@ -87,7 +87,12 @@ def _when(value: Any) -> datetime | None:
 async def _opened(
     uow: PaymentsUnitOfWork, payment: Payment, found: dict[str, Any], event: StripeEvent, fee_cents: int
 ) -> DisputeRecord:
-    """Records a dispute seen for the first time, with its withdrawal and the order's freeze."""
+    """Records a dispute seen for the first time, with its withdrawal and the order's freeze.
+
+    Its amount leaves out refunds on their way (recorded, not yet confirmed by Stripe): they come
+    out of the capture first.
+    """
+    pending = await uow.pending_refunds_cents(payment.payment_id)
     details = found.get("evidence_details") if isinstance(found.get("evidence_details"), dict) else {}
     dispute = DisputeRecord(
         dispute_id=new_id("dsp"),
@@ -96,7 +101,7 @@ async def _opened(
         stripe_dispute=str(found.get("id", "")),
         reason=str(found.get("reason") or "general"),
         status="needs_response",
-        amount_cents=min(int(found.get("amount") or 0), payment.refundable_cents),
+        amount_cents=max(0, min(int(found.get("amount") or 0), payment.refundable_cents - pending)),
         currency=payment.currency,
         due_by=_when((details or {}).get("due_by")),
         evidence={},
