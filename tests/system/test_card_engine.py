@@ -22,9 +22,20 @@ def card(system: System, card_id: str) -> dict[str, Any]:
 def test_an_unanswered_reschedule_expires_and_releases_its_holds(system: System) -> None:
     order_id = confirmed(system)
     proposal = create(system, BUYER, order_id, "RESCHEDULE", {"slots": [moved(order_of(system, order_id), 1)]})
+    assert [status for *_, status in holds_of(system, order_id)] == ["held"]
     advance_clock(system, 48 * 3600 + 60)
-    card_state(system, proposal["id"], "EXPIRED")
-    wait_for(lambda: holds_of(system, order_id), lambda holds: [s for *_, s in holds] == ["released"], what="release")
+    expired = card_state(system, proposal["id"], "EXPIRED")
+    assert expired["responses"] == []  # nobody answered it
+    holds = wait_for(
+        lambda: holds_of(system, order_id), lambda found: [s for *_, s in found] == ["released"], what="release"
+    )
+    assert [status for *_, status in holds] == ["released"]
+    timeline = wait_for(
+        lambda: subtypes(order_of(system, order_id)),
+        lambda found: "card.closed.reschedule" in found,
+        what="the expiry on the timeline",
+    )
+    assert timeline.count("card.closed.reschedule") == 1
 
 
 def test_an_unanswered_complete_is_accepted_by_the_system_after_72_hours(system: System) -> None:
