@@ -77,6 +77,35 @@ class System:
         raise AssertionError(f"no mail to {address} about {subject_part!r}")
 
 
+def _calls(
+    system: System,
+    service: str,
+    stub: Callable[[grpc.aio.Channel], Any],
+    method: str,
+    requests: list[Message],
+    *,
+    caller: str,
+    acting_for: Caller,
+    timeout: float,
+) -> list[Any]:
+    """Sends ``requests`` at the same time on one channel signed as ``caller``; each answer or its error, in order."""
+
+    async def run() -> list[Any]:
+        issuer = CredentialIssuer(service=caller, key=private_key_from_text(system.stack.keys.private_keys[caller]))
+        channel = open_channel(f"127.0.0.1:{system.stack.ports[service]}", issuer=issuer, audience=service)
+        call = getattr(stub(channel), method)
+        token = set_caller(acting_for)
+        try:
+            return await asyncio.gather(
+                *(invoke(call, request, timeout=timeout) for request in requests), return_exceptions=True
+            )
+        finally:
+            reset_caller(token)
+            await channel.close(None)
+
+    return asyncio.run(run())
+
+
 def rpc(
     system: System,
     service: str,
@@ -92,18 +121,19 @@ def rpc(
 
     Lets a test prove what a service itself refuses, whatever the gateway would have caught.
     """
-
-    async def run() -> Any:
-        issuer = CredentialIssuer(service=caller, key=private_key_from_text(system.stack.keys.private_keys[caller]))
-        channel = open_channel(f"127.0.0.1:{system.stack.ports[service]}", issuer=issuer, audience=service)
-        token = set_caller(Caller(user_id=user, roles=roles))
-        try:
-            return await invoke(getattr(stub(channel), method), request, timeout=10)
-        finally:
-            reset_caller(token)
-            await channel.close(None)
-
-    return asyncio.run(run())
+    [answer] = _calls(
+        system,
+        service,
+        stub,
+        method,
+        [request],
+        caller=caller,
+        acting_for=Caller(user_id=user, roles=roles),
+        timeout=10,
+    )
+    if isinstance(answer, BaseException):
+        raise answer
+    return answer
 
 
 def rpc_all_at_once(
@@ -117,21 +147,7 @@ def rpc_all_at_once(
     user: str = "",
 ) -> list[Any]:
     """Sends every request at the same time as ``caller`` (acting for ``user``); each answer or DomainError, in order."""
-
-    async def run() -> list[Any]:
-        issuer = CredentialIssuer(service=caller, key=private_key_from_text(system.stack.keys.private_keys[caller]))
-        channel = open_channel(f"127.0.0.1:{system.stack.ports[service]}", issuer=issuer, audience=service)
-        call = getattr(stub(channel), method)
-        token = set_caller(Caller(user_id=user))
-        try:
-            return await asyncio.gather(
-                *(invoke(call, request, timeout=60) for request in requests), return_exceptions=True
-            )
-        finally:
-            reset_caller(token)
-            await channel.close(None)
-
-    return asyncio.run(run())
+    return _calls(system, service, stub, method, requests, caller=caller, acting_for=Caller(user_id=user), timeout=60)
 
 
 def fresh_slot(hours: int = 2) -> tuple[str, str]:

@@ -285,7 +285,7 @@ def payout(
     The amount was fixed before the transfer was asked for; should a refund have taken part of
     the payable meanwhile, what the transfer paid beyond it is recorded as the provider's debt.
     """
-    debt = max(0, amount_cents - max(0, -held.get(provider_payable(provider_id), Balance()).posted_cents))
+    debt = max(0, amount_cents - owed_to_provider(held, provider_id))
     postings = (
         Posting(PLATFORM_CASH, -amount_cents),
         Posting(provider_payable(provider_id), amount_cents - debt),
