@@ -30,6 +30,7 @@ from bench.cards import CardCalls
 from bench.client import Connection
 from bench.cpu import cpu_snapshot, cpu_used
 from bench.money import MoneyCalls
+from bench.notifications import NotificationCalls
 from callsheet_kit.paging import encode_cursor
 from devstack.ports import free_port, wait_for_port
 from devstack.stack import ROOT, Stack
@@ -234,7 +235,8 @@ class Bench:
         return made
 
     async def run_operations(self) -> list[Figures]:
-        """The bare chain, every public mutation and the main reads, the card engine, the money commands."""
+        """The bare chain, every public mutation and the main reads, the card engine, the money
+        commands, and notifications."""
         results = []
 
         async def bare(conn: Connection, _: int) -> None:
@@ -304,6 +306,13 @@ class Bench:
                 results.append(await self.measure(name, send))
         finally:
             await money.close()
+
+        # Notifications: the buyer's feed, preferences and devices; the delivery log for admins.
+        notes = NotificationCalls(self.stack, user=BUYER, token=self.buyer, admin=self.admin)
+        await self.settle()
+        await notes.prepare(self.per_operation)
+        for name, send in notes.requests().items():
+            results.append(await self.measure(name, send))
         return results
 
     async def timeline_pages(self) -> dict[str, float]:

@@ -22,7 +22,8 @@ import psycopg
 from bench.cards import CardCalls
 from bench.client import Connection
 from bench.money import MoneyCalls
-from bench.run import CANCEL, CHECKOUT, CONFIRM, LEDGER, ORDER, ORDERS, QUOTE, Bench, Counts
+from bench.notifications import NotificationCalls
+from bench.run import BUYER, CANCEL, CHECKOUT, CONFIRM, LEDGER, ORDER, ORDERS, QUOTE, Bench, Counts
 from devstack.stack import ROOT, Stack
 
 REQUESTS = 10
@@ -118,8 +119,11 @@ async def _main() -> None:
         operations.update({name: requests(send) for name, send in cards.requests().items()})
         money = MoneyCalls(stack, await bench.prepare("confirmed", count))
         operations.update({name: requests(send) for name, send in money.requests().items()})
+        notes = NotificationCalls(stack, user=BUYER, token=bench.buyer, admin=bench.admin)
+        operations.update({name: requests(send) for name, send in notes.requests().items()})
         async with await psycopg.AsyncConnection.connect(stack.database_url, autocommit=True) as admin:
             await asyncio.sleep(SETTLE_SECONDS)
+            await notes.prepare(count)
             idle = await _count(stack, admin, lambda: asyncio.sleep(REQUESTS * 0.02))
             print(f"{'idle (per request-sized window)':32} {idle}")
             for name, run in operations.items():

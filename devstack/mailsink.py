@@ -5,9 +5,11 @@ credentials (AUTH is accepted without TLS). Messages are kept in memory and,
 optionally, appended as JSON lines to a file. A tiny HTTP/1.1 server on
 ``127.0.0.1:<http_port>`` exposes them:
 
-* ``GET /messages`` - JSON list of ``{id, from, to, subject, date, text, html, receivedAt}``
+* ``GET /messages`` - JSON list of ``{id, messageId, from, to, subject, date, text, html, receivedAt}``
 * ``GET /messages?to=addr`` - only messages with ``addr`` among the envelope recipients
 * ``DELETE /messages`` - forget every message
+* ``POST /outage`` - an SMTP outage: the listener closes and open connections drop, so senders
+  get connection refused; ``DELETE /outage`` listens again on the same port
 * ``GET /healthz`` - liveness
 
 Run standalone with ``python -m devstack.mailsink --smtp-port N --http-port M``
@@ -60,8 +62,10 @@ def parse_message(raw: bytes, mail_from: str | None, rcpt_tos: Sequence[str]) ->
     sender = message["From"]
     subject = message["Subject"]
     date = message["Date"]
+    message_id = message["Message-ID"]
     return {
         "id": uuid.uuid4().hex,
+        "messageId": str(message_id).strip() if message_id is not None else "",
         "from": str(sender) if sender is not None else (mail_from or ""),
         "to": list(rcpt_tos),
         "subject": str(subject) if subject is not None else "",
@@ -107,6 +111,8 @@ class MailSink:
         self._messages: list[dict[str, Any]] = []
         self._smtp_server: asyncio.Server | None = None
         self._http_server: asyncio.Server | None = None
+        self._sessions: set[SMTP] = set()
+        self._down = False
 
     @property
     def smtp_port(self) -> int:
@@ -145,21 +151,7 @@ class MailSink:
             return
         if self._store_path is not None:
             self._store_path.parent.mkdir(parents=True, exist_ok=True)
-        loop = asyncio.get_running_loop()
-        handler = _Handler(self)
-
-        def smtp_factory() -> SMTP:
-            # An explicit hostname avoids socket.getfqdn(), which can stall on DNS.
-            return SMTP(
-                handler,
-                hostname="mailsink.localhost",
-                enable_SMTPUTF8=True,
-                auth_require_tls=False,
-                authenticator=_accept_any_credentials,
-                loop=loop,
-            )
-
-        self._smtp_server = await loop.create_server(smtp_factory, _HOST, self._smtp_port)
+        self._smtp_server = await self._listen_smtp()
         try:
             self._http_server = await asyncio.start_server(self._serve_http, _HOST, self._http_port)
         except BaseException:
@@ -167,6 +159,45 @@ class MailSink:
             raise
         self._smtp_port = self._smtp_server.sockets[0].getsockname()[1]
         self._http_port = self._http_server.sockets[0].getsockname()[1]
+
+    async def _listen_smtp(self) -> asyncio.Server:
+        loop = asyncio.get_running_loop()
+        handler = _Handler(self)
+
+        def smtp_factory() -> SMTP:
+            # An explicit hostname avoids socket.getfqdn(), which can stall on DNS.
+            session = SMTP(
+                handler,
+                hostname="mailsink.localhost",
+                enable_SMTPUTF8=True,
+                auth_require_tls=False,
+                authenticator=_accept_any_credentials,
+                loop=loop,
+            )
+            self._sessions.add(session)
+            return session
+
+        return await loop.create_server(smtp_factory, _HOST, self._smtp_port, reuse_address=True)
+
+    async def go_down(self) -> None:
+        """An outage: stop listening and drop every open SMTP connection."""
+        if self._down or self._smtp_server is None:
+            return
+        self._down = True
+        self._smtp_server.close()
+        for session in list(self._sessions):
+            transport = getattr(session, "transport", None)
+            if transport is not None:
+                transport.abort()
+        self._sessions.clear()
+        await self._smtp_server.wait_closed()
+
+    async def come_back(self) -> None:
+        """The outage ends: listen again on the same port."""
+        if not self._down:
+            return
+        self._smtp_server = await self._listen_smtp()
+        self._down = False
 
     async def stop(self) -> None:
         """Close both listeners. Safe to call repeatedly."""
@@ -228,6 +259,9 @@ class MailSink:
         url = urlsplit(target)
         if url.path == "/healthz":
             return HTTPStatus.OK, {"status": "ok"}
+        if url.path == "/outage" and method in ("POST", "DELETE"):
+            await (self.go_down() if method == "POST" else self.come_back())
+            return HTTPStatus.OK, {"down": self._down}
         if url.path != "/messages":
             return HTTPStatus.NOT_FOUND, {"error": f"no route for {url.path}"}
         if method == "GET":

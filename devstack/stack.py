@@ -107,6 +107,7 @@ class Stack:
     postgres: EmbeddedPostgres | None = None
     nats: EmbeddedNats | None = None
     mail_http_url: str = ""
+    push_url: str = ""
     database_url: str = ""
     service_urls: dict[str, str] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
@@ -167,7 +168,7 @@ class Stack:
         self._check_replicas()
         self.state_dir.mkdir(parents=True, exist_ok=True)
         (self.state_dir / "logs").mkdir(exist_ok=True)
-        given = (self.admin_url, self.nats_url, self.smtp, self.mail_http_url)
+        given = (self.admin_url, self.nats_url, self.smtp, self.mail_http_url, self.push_url)
         for attempt in range(1, PORT_RACE_ATTEMPTS + 1):
             try:
                 self._start_infrastructure()
@@ -178,7 +179,7 @@ class Stack:
                 self.stop()
                 if not (isinstance(error, Exception) and lost_port_race(error) and attempt < PORT_RACE_ATTEMPTS):
                     raise
-                self.admin_url, self.nats_url, self.smtp, self.mail_http_url = given
+                self.admin_url, self.nats_url, self.smtp, self.mail_http_url, self.push_url = given
                 self.postgres = self.nats = None
                 self.ports.clear()
 
@@ -209,6 +210,24 @@ class Stack:
             wait_for_port("127.0.0.1", http_port, timeout=20)
             self.smtp = ("127.0.0.1", smtp_port)
             self.mail_http_url = f"http://127.0.0.1:{http_port}"
+        if not self.push_url and "CALLSHEET_FCM_CREDENTIALS_FILE" not in self.extra_env:
+            # Push through the real FCM adapter to the dev FCM, read at /messages like the mailbox.
+            push_port = free_port()
+            self._spawn(
+                "pushsink",
+                [
+                    sys.executable,
+                    "-m",
+                    "devstack.pushsink",
+                    "--port",
+                    str(push_port),
+                    "--service-account",
+                    str(self.push_service_account),
+                ],
+                self._common_env(),
+            )
+            wait_for_port("127.0.0.1", push_port, timeout=20)
+            self.push_url = f"http://127.0.0.1:{push_port}"
 
     def _provision(self) -> None:
         assert self.admin_url is not None
@@ -282,7 +301,15 @@ class Stack:
         )
         if name == "notify" and self.smtp is not None:
             env["SMTP_HOST"], env["SMTP_PORT"] = self.smtp[0], str(self.smtp[1])
+        if name == "notify" and self.push_url:
+            env["CALLSHEET_FCM_CREDENTIALS_FILE"] = str(self.push_service_account)
+            env["CALLSHEET_FCM_ENDPOINT"] = self.push_url
         return env
+
+    @property
+    def push_service_account(self) -> Path:
+        """The dev FCM's service-account file (written by the push sink when it starts)."""
+        return self.state_dir / "push-service-account.json"
 
     def _spawn(self, name: str, argv: list[str], env: Mapping[str, str]) -> Process:
         log_path = self.state_dir / "logs" / f"{name}.log"

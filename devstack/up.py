@@ -34,6 +34,8 @@ def main() -> None:
     print(f"  health    {stack.gateway_url}/healthz   {stack.gateway_url}/readyz")
     if stack.mail_http_url:
         print(f"  mailbox   {stack.mail_http_url}/messages   (SMTP sink on {stack.smtp[0]}:{stack.smtp[1]})")  # type: ignore[index]
+    if stack.push_url:
+        print(f"  push      {stack.push_url}/messages   (dev FCM; the real FCM adapter sends there)")
     print(f"  postgres  {stack.database_url}")
     print(f"  nats      {stack.nats_url}")
     print("  services  " + ", ".join(f"{name}=127.0.0.1:{stack.ports[name]}" for name in SERVICES))

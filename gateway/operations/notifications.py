@@ -19,6 +19,7 @@ class Notification(ApiModel):
     channel: str
     status: str
     created_at: UtcDateTime
+    order_id: str | None
 
 
 class NotificationEdge(Edge[Notification]):
@@ -39,6 +40,7 @@ def notification(message: notify_pb2.Notification) -> ApiObject:
         "channel": message.channel,
         "status": message.status,
         "createdAt": timestamp(message.created_at),
+        "orderId": message.order_id or None,
     }
 
 

@@ -13,4 +13,14 @@ class NotifySettings(ServiceSettings):
     smtp_host: str = Field("127.0.0.1", alias="SMTP_HOST")
     smtp_port: int = Field(1025, alias="SMTP_PORT", gt=0, lt=65536)
     mail_from: str = Field("Callsheet <no-reply@callsheet.test>", alias="CALLSHEET_MAIL_FROM")
-    email_domain: str = Field("example.test", alias="CALLSHEET_EMAIL_DOMAIN")
+    # Where messages link to: the web app as users reach it.
+    app_url: str = Field("http://127.0.0.1:8080/app", alias="CALLSHEET_APP_URL")
+    # The account service that knows users' names and addresses; unset in dev and test, where
+    # the dev users of contract/RULES.md are the directory (elsewhere it is required).
+    user_directory_url: str = Field("", alias="CALLSHEET_USER_DIRECTORY_URL")
+    user_directory_token: str = Field("", alias="CALLSHEET_USER_DIRECTORY_TOKEN")
+    # Push through FCM HTTP v1 with this service account (Google's JSON key file); no push when unset.
+    fcm_credentials_file: str = Field("", alias="CALLSHEET_FCM_CREDENTIALS_FILE")
+    fcm_endpoint: str = Field("https://fcm.googleapis.com", alias="CALLSHEET_FCM_ENDPOINT")
+    # Attempts of one email or push before it is dead-lettered (about two hours apart at ten).
+    delivery_attempts: int = Field(10, alias="CALLSHEET_DELIVERY_ATTEMPTS", ge=1, le=30)

@@ -66,15 +66,22 @@ class System:
         response = httpx.get(f"{self.stack.mail_http_url}/messages", params={"to": address}, trust_env=False)
         return list(response.json())
 
-    def wait_for_mail(self, address: str, subject_part: str, *, timeout: float = 30.0) -> list[dict[str, Any]]:
-        """Waits until a message with ``subject_part`` reached ``address``; returns all such messages."""
+    def mails_about(self, address: str, subject_part: str, about: str) -> list[dict[str, Any]]:
+        """Messages to ``address`` with ``subject_part`` in the subject and ``about`` (an order id) in the text."""
+        return [m for m in self.mail_to(address) if subject_part in m["subject"] and about in (m["text"] or "")]
+
+    def wait_for_mail(
+        self, address: str, subject_part: str, *, about: str = "", timeout: float = 30.0
+    ) -> list[dict[str, Any]]:
+        """Waits until a message with ``subject_part`` (and ``about`` in its text) reached ``address``;
+        returns all such messages."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            found = [m for m in self.mail_to(address) if subject_part in m["subject"]]
+            found = self.mails_about(address, subject_part, about)
             if found:
                 return found
             time.sleep(0.2)
-        raise AssertionError(f"no mail to {address} about {subject_part!r}")
+        raise AssertionError(f"no mail to {address} about {subject_part!r} {about}")
 
 
 def _calls(

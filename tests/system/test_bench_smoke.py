@@ -7,6 +7,7 @@ import asyncio
 from system_client import System
 
 from bench.money import MONEY_OPERATIONS
+from bench.notifications import NOTIFICATION_OPERATIONS
 from bench.run import SMOKE, measure_all, summary_json, table
 from bench.sql_cost import measure as sql_costs
 
@@ -26,6 +27,7 @@ def test_the_bench_measures_every_operation_beside_the_bare_chain(system: System
         "createCard (EXTRAS)",
         "respondToCard (DECLINE)",
         *MONEY_OPERATIONS,
+        *NOTIFICATION_OPERATIONS,
     ]
     assert all(f.sequential_p50 > 0 and f.concurrent_rps > 0 for f in report.operations)
     assert len(report.timeline_pages) == 2 and all(value > 0 for value in report.timeline_pages.values())

@@ -41,9 +41,11 @@ def published_card_events(system: System, order_id: str) -> list[tuple[str, byte
     return about
 
 
-def deliver_again(system: System, events: list[tuple[str, bytes, dict[str, str]]]) -> None:
+def deliver_again(
+    system: System, events: list[tuple[str, bytes, dict[str, str]]], *, durable: str = CARD_TIMELINE_DURABLE
+) -> None:
     """Publishes the events again under new message ids (so JetStream keeps them), as a relay that
-    published but crashed before marking them would, and waits until orders' card consumer acked them."""
+    published but crashed before marking them would, and waits until the consumer ``durable`` acked them."""
     prefix = system.stack.event_prefix
     assert system.stack.nats_url is not None
     bus = Bus(url=system.stack.nats_url, stream=prefix.upper(), prefix=prefix, name="test-redelivery")
@@ -56,11 +58,11 @@ def deliver_again(system: System, events: list[tuple[str, bytes, dict[str, str]]
                 ack = await bus.js.publish(subject, data, headers={**headers, MSG_ID_HEADER: uuid.uuid4().hex})
                 last = ack.seq
             for _ in range(150):
-                info = await bus.js.consumer_info(bus.stream, CARD_TIMELINE_DURABLE)
+                info = await bus.js.consumer_info(bus.stream, durable)
                 if info.ack_floor is not None and (info.ack_floor.stream_seq or 0) >= last:
                     return
                 await asyncio.sleep(0.2)
-            raise AssertionError(f"orders' card consumer never acked the events delivered again: {info}")
+            raise AssertionError(f"{durable} never acked the events delivered again: {info}")
         finally:
             await bus.close()
 

@@ -10,7 +10,7 @@ import pytest
 from system_client import CHECKOUT, CONFIRM, ORDER, QUOTE, GraphQLError, System, quote_input
 
 ADVANCE = "mutation($s: Int!) { advanceClock(seconds: $s) }"
-FEED = "{ notifications(first: 50) { edges { node { eventType title channel status } } } }"
+FEED = "{ notifications(first: 50) { edges { node { eventType title channel status orderId } } } }"
 
 
 def stamp(moment: datetime) -> str:
@@ -33,14 +33,16 @@ def test_the_feed_tells_the_buyer_of_the_booking(system: System) -> None:
     )["checkout"]
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        titles = [e["node"]["title"] for e in system.gql("u_buyer_2", FEED)["notifications"]["edges"]]
-        if any(order["id"] in title for title in titles):
+        orders = [e["node"]["orderId"] for e in system.gql("u_buyer_2", FEED)["notifications"]["edges"]]
+        if order["id"] in orders:
             break
         time.sleep(0.2)
     else:
         raise AssertionError("the booking never reached the buyer's feed")
     node = next(
-        e["node"] for e in system.gql("u_buyer_2", FEED)["notifications"]["edges"] if order["id"] in e["node"]["title"]
+        e["node"]
+        for e in system.gql("u_buyer_2", FEED)["notifications"]["edges"]
+        if e["node"]["orderId"] == order["id"]
     )
     assert node["eventType"] == "order.authorized" and node["channel"] == "in_app"
 

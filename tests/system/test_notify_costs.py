@@ -1,8 +1,10 @@
-"""Notify's use cases on real PostgreSQL: what an order event leaves behind, and the statements it costs.
+"""Notify's use cases on real PostgreSQL with a clock it sets: what an event leaves behind, the
+statements it costs, and the delivery worker's retries, leases, holds and digests.
 
 Every order transition reaches both participants, so these statements are paid on every event:
-an event about users known already is three (inbox, preferences, notifications) and its batch
-of emails three more (pending, preferences, outcome), however many users and emails it holds.
+an event about users known already is five (inbox, the order brief, preferences, devices,
+notifications) and its batch of emails three more (take, preferences, outcome), however many
+users and emails it holds.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 import psycopg
 import pytest
 import pytest_asyncio
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event, func, select
 from system_client import System
 
 from callsheet.events.v1.envelope_pb2 import EventEnvelope
@@ -32,12 +34,20 @@ from callsheet_kit.migrate import upgrade
 from callsheet_kit.provision import create_database, drop_database, provision
 from callsheet_kit.saga import SagaRunner
 from callsheet_kit.uow import KitParts
+from services.notify.adapters.couriers import EmailCourier
+from services.notify.adapters.directory import DevUserDirectory
 from services.notify.adapters.repositories import SqlNotifyUnitOfWork
 from services.notify.adapters.tables import NotificationRow, PreferenceRow, kit_tables
-from services.notify.bootstrap import MIGRATIONS, ORDER_EVENTS
-from services.notify.usecases.deliver_emails import MAX_ATTEMPTS, deliver_emails
-from services.notify.usecases.notify_order_participants import notify_order_participants
+from services.notify.bootstrap import MIGRATIONS
+from services.notify.domain.rendering import Templates
+from services.notify.domain.routing import EVENT_TYPES
+from services.notify.entrypoints.consumers import handlers
+from services.notify.usecases.deliver import LEASE, DeliveryPolicy, deliver
+from services.notify.usecases.notify_event import Notifier
+from services.notify.usecases.release_held import release_held
 from services.notify.usecases.update_preferences import UpdatePreferences, update_preferences
+
+TEMPLATES = Templates(EVENT_TYPES)
 
 
 class FixedClock:
@@ -51,20 +61,22 @@ class FixedClock:
 
 
 class Mailbox:
-    """A mailer that keeps what it is asked to send; it refuses mail to the users in ``refuse``."""
+    """A mailer that keeps what it is asked to send; it refuses mail to the addresses in ``refuse``."""
 
     def __init__(self) -> None:
         self.sent: list[dict[str, Any]] = []
         self.refuse: set[str] = set()
 
-    async def send(self, *, to: str, subject: str, text: str, message_id: str, sent_at: datetime) -> None:
+    async def send(
+        self, *, to: str, subject: str, text: str, message_id: str, sent_at: datetime, html: str | None = None
+    ) -> None:
         if to in self.refuse:
             raise ConnectionRefusedError(f"no mail for {to}")
         self.sent.append({"to": to, "subject": subject, "text": text, "message_id": message_id, "sent_at": sent_at})
 
 
 class Notify:
-    """Notify's units of work and order-event consumer over a database of its own."""
+    """Notify's units of work, order-event consumer and email worker over a database of its own."""
 
     def __init__(self, db: Database, url: str) -> None:
         self.db = db
@@ -77,19 +89,35 @@ class Notify:
             clock=self.clock,
             sagas=SagaRunner(db=db, tables=kit_tables, clock=self.clock),
         )
+        self.users: dict[str, str] = {}
+        self.directory = DevUserDirectory(self.users)
+        self.mailbox = Mailbox()
+        self.policy = DeliveryPolicy(max_attempts=3)
+        notifier = Notifier(templates=TEMPLATES, directory=self.directory, app_url="https://app.callsheet.test")
         self.consumer = EventConsumer(
             name="notify-orders",
             uow=self.uow,
             tables=kit_tables,
             bus=Bus(url="nats://unused", stream="UNUSED", prefix="unused", name="test"),
             source="orders",
-            handlers=dict.fromkeys(ORDER_EVENTS, notify_order_participants),
+            handlers=handlers(notifier)["orders"],
         )
         self.statements: list[str] | None = None
         event.listen(db.engine.sync_engine, "before_cursor_execute", self._count)
 
     def uow(self) -> SqlNotifyUnitOfWork:
-        return SqlNotifyUnitOfWork(self.parts, email_domain="example.test")
+        return SqlNotifyUnitOfWork(self.parts)
+
+    def user(self, name: str) -> str:
+        """A user the directory knows (so they have an address)."""
+        user_id = new_id("u")
+        self.users[user_id] = name
+        return user_id
+
+    async def send_emails(self) -> int:
+        return await deliver(
+            self.uow, EmailCourier(self.mailbox), templates=TEMPLATES, directory=self.directory, policy=self.policy
+        )
 
     def _count(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
         if self.statements is not None:
@@ -109,7 +137,7 @@ class Notify:
             rows = await session.scalars(
                 select(NotificationRow)
                 .where(NotificationRow.user_id.in_(user_ids))
-                .order_by(NotificationRow.user_id, NotificationRow.channel)
+                .order_by(NotificationRow.user_id, NotificationRow.channel, NotificationRow.notification_id)
             )
             return list(rows)
 
@@ -138,26 +166,34 @@ async def notify(system: System) -> AsyncIterator[Notify]:
         drop_database(admin, name)
 
 
-def order_event(buyer: str, provider: str) -> EventEnvelope:
-    message = events_pb2.OrderConfirmed()
-    message.order.id = new_id("ord")
-    message.order.buyer_id, message.order.provider_id, message.order.role_code = buyer, provider, "GAFFER"
+def order_event(
+    buyer: str, provider: str, *, order_id: str = "", version: int = 2, kind: Any = events_pb2.OrderConfirmed
+) -> EventEnvelope:
+    message = kind()
+    message.order.id = order_id or new_id("ord")
+    message.order.buyer_id, message.order.provider_id, message.order.role_code = buyer, provider, "gaffer"
     message.order.start_utc.FromDatetime(datetime(2026, 6, 1, 9, tzinfo=UTC))
-    envelope = EventEnvelope(event_id=new_id("evt"), type="order.confirmed")
+    message.order.end_utc.FromDatetime(datetime(2026, 6, 1, 11, tzinfo=UTC))
+    message.order.timezone = "America/New_York"
+    message.order.version = version
+    envelope = EventEnvelope(
+        event_id=new_id("evt"), type="order.confirmed" if kind is events_pb2.OrderConfirmed else "order.completed"
+    )
+    envelope.occurred_at.FromDatetime(datetime(2026, 5, 9, 7, tzinfo=UTC))
     envelope.data.Pack(message)
     return envelope
 
 
-async def turn_email_off(notify: Notify, user_id: str) -> None:
+async def change(notify: Notify, user_id: str, **preferences: Any) -> None:
     async with notify.uow() as uow:
-        await update_preferences(uow, UpdatePreferences(caller=Caller(user_id=user_id), email=False))
+        await update_preferences(uow, UpdatePreferences(caller=Caller(user_id=user_id), **preferences))
         await uow.commit()
 
 
 @pytest.mark.asyncio
-async def test_an_order_event_reaches_each_participant_once_per_channel_in_three_statements(notify: Notify) -> None:
-    buyer, provider, quiet = new_id("u"), new_id("u"), new_id("u")
-    await turn_email_off(notify, quiet)
+async def test_an_order_event_reaches_each_participant_once_per_channel_in_five_statements(notify: Notify) -> None:
+    buyer, provider, quiet = notify.user("Bea"), notify.user("Pia"), notify.user("Quinn")
+    await change(notify, quiet, email=False)
 
     # Users never seen before: their preferences are made with the defaults on the way.
     first = order_event(buyer, provider)
@@ -165,44 +201,45 @@ async def test_an_order_event_reaches_each_participant_once_per_channel_in_three
     first.data.Unpack(order)
     with notify.counting() as statements:
         assert await notify.consumer.apply(first)
-    assert statements == ["INSERT", "SELECT", "INSERT", "INSERT"]
+    assert statements == ["INSERT", "INSERT", "SELECT", "INSERT", "SELECT", "INSERT"]
     made = {row.user_id: row for row in await notify.preference_rows(buyer, provider)}
     for user_id in (buyer, provider):
         row = made[user_id]
-        assert (row.email_address, row.timezone, row.quiet_hours_start, row.quiet_hours_end) == (
-            f"{user_id}@example.test",
-            "UTC",
-            None,
-            None,
-        )
+        assert (row.timezone, row.quiet_hours_start, row.quiet_hours_end) == ("UTC", None, None)
         assert (row.safe_mode, row.email, row.push) == (False, True, True)
 
     now = notify.clock.at
     rows = await notify.notifications(buyer, provider)
-    assert sorted((row.user_id, row.channel, row.status, row.sent_at) for row in rows) == sorted(
+    assert sorted((row.user_id, row.channel, row.status, row.sent_at, row.next_attempt_at) for row in rows) == sorted(
         [
-            (buyer, "email", "pending", None),
-            (buyer, "in_app", "sent", now),
-            (provider, "email", "pending", None),
-            (provider, "in_app", "sent", now),
+            (buyer, "email", "pending", None, now),
+            (buyer, "in_app", "sent", now, None),
+            (provider, "email", "pending", None, now),
+            (provider, "in_app", "sent", now, None),
         ]
     )
     for row in rows:
-        assert (row.event_id, row.event_type, row.order_id, row.attempts, row.created_at) == (
+        assert (row.event_id, row.event_type, row.order_id, row.attempts, row.created_at, row.category) == (
             first.event_id,
             "order.confirmed",
             order.order.id,
             0,
             now,
+            "transactional",
         )
-        assert row.title == f"Booking {order.order.id} is confirmed"
-        assert row.body == f"Booking {order.order.id} (GAFFER, starting 2026-06-01T09:00:00Z) is now confirmed."
+        assert order.order.id in row.body or order.order.id in row.title or row.channel == "in_app"
+        assert row.context["reader"]["user_id"] == row.user_id
+    # Each reader's own words: the buyer is named to the provider and the other way round.
+    by_user = {row.user_id: row for row in rows if row.channel == "in_app"}
+    assert by_user[buyer].context["counterpart"]["name"] == "Pia"
+    assert by_user[provider].context["counterpart"]["name"] == "Bea"
 
-    # Known users, one of whom takes no email: the inbox, one read of both and one insert.
-    second = order_event(buyer, quiet)
+    # Known users, one of whom takes no email (a confirmation is transactional: emailed anyway),
+    # and an optional message that the quiet one does not get by email.
+    second = order_event(buyer, quiet, kind=events_pb2.OrderCompleted, version=3)
     with notify.counting() as statements:
         assert await notify.consumer.apply(second)
-    assert statements == ["INSERT", "SELECT", "INSERT"]
+    assert statements == ["INSERT", "INSERT", "SELECT", "SELECT", "INSERT"]
     rows = [row for row in await notify.notifications(buyer, quiet) if row.event_id == second.event_id]
     assert sorted((row.user_id, row.channel) for row in rows) == sorted(
         [(buyer, "email"), (buyer, "in_app"), (quiet, "in_app")]
@@ -214,31 +251,23 @@ async def test_an_order_event_reaches_each_participant_once_per_channel_in_three
     assert statements == ["INSERT"]
     assert len(await notify.notifications(buyer, provider, quiet)) == 4 + 3
 
-    # Handled again past the inbox (as a replay would be), each (event, user, channel) is still one row.
-    async with notify.uow() as uow:
-        message = events_pb2.OrderConfirmed()
-        second.data.Unpack(message)
-        await notify_order_participants(uow, message, second)
-        await uow.commit()
-    assert len(await notify.notifications(buyer, provider, quiet)) == 4 + 3
-
 
 @pytest.mark.asyncio
-async def test_a_batch_of_emails_goes_in_three_statements_and_a_failure_is_retried_then_given_up(
+async def test_a_batch_of_emails_goes_in_three_statements_and_a_failure_is_retried_with_backoff_then_dead_lettered(
     notify: Notify,
 ) -> None:
-    buyer, provider = new_id("u"), new_id("u")
+    buyer, provider = notify.user("Bea"), notify.user("Pia")
     for _ in range(5):
         await notify.consumer.apply(order_event(buyer, provider))
-    mailbox = Mailbox()
+    mailbox = notify.mailbox
     notify.clock.at += timedelta(minutes=1)
 
     with notify.counting() as statements:
-        assert await deliver_emails(notify.uow, mailbox) == 10
-    assert statements == ["SELECT", "SELECT", "UPDATE"]
+        assert await notify.send_emails() == 10
+    assert statements == ["UPDATE", "SELECT", "UPDATE"]  # take the batch, its readers' preferences, the outcomes
     emails = [row for row in await notify.notifications(buyer, provider) if row.channel == "email"]
-    assert {(row.status, row.attempts, row.sent_at, row.last_error) for row in emails} == {
-        ("sent", 1, notify.clock.at, None)
+    assert {(row.status, row.attempts, row.sent_at, row.last_error, row.next_attempt_at) for row in emails} == {
+        ("sent", 1, notify.clock.at, None, None)
     }
     assert sorted(mail["message_id"] for mail in mailbox.sent) == sorted(row.notification_id for row in emails)
     for mail in mailbox.sent:
@@ -251,39 +280,122 @@ async def test_a_batch_of_emails_goes_in_three_statements_and_a_failure_is_retri
             "sent_at": notify.clock.at,
         }
     with notify.counting() as statements:
-        assert await deliver_emails(notify.uow, mailbox) == 0
-    assert statements == ["SELECT"]  # nothing waits: nothing more is read or written
+        assert await notify.send_emails() == 0
+    assert statements == ["UPDATE"]  # nothing is due: nothing more is read or written
 
-    # The provider's server refuses: their emails stay pending with the error, the buyer's go.
+    # The provider's server refuses: their emails wait with the error and a backed-off next
+    # attempt (30 s ± 20 % after the first failure), the buyer's go.
     for _ in range(2):
         await notify.consumer.apply(order_event(buyer, provider))
     mailbox.refuse.add(f"{provider}@example.test")
     with notify.counting() as statements:
-        assert await deliver_emails(notify.uow, mailbox) == 2
-    assert statements == ["SELECT", "SELECT", "UPDATE", "UPDATE", "UPDATE"]  # the failures' as one executemany
-    pending = [row for row in await notify.notifications(provider) if row.status == "pending"]
-    assert len(pending) == 2
-    assert {(row.attempts, row.last_error, row.sent_at) for row in pending} == {
-        (1, f"no mail for {provider}@example.test", None)
-    }
-
-    # Its last attempt fails for good; a failed email is not tried again.
-    async with notify.db.transaction() as session:
-        await session.execute(
-            update(NotificationRow)
-            .where(NotificationRow.notification_id == pending[0].notification_id)
-            .values(attempts=MAX_ATTEMPTS - 1)
+        assert await notify.send_emails() == 4
+    assert statements == [
+        "UPDATE",
+        "SELECT",
+        "UPDATE",
+        "UPDATE",
+        "UPDATE",
+    ]  # the sends in one, the failures as one executemany
+    failing = [row for row in await notify.notifications(provider) if row.status == "pending"]
+    assert len(failing) == 2
+    for row in failing:
+        assert (row.attempts, row.last_error, row.sent_at) == (
+            1,
+            f"ConnectionRefusedError: no mail for {provider}@example.test",
+            None,
         )
-    assert await deliver_emails(notify.uow, mailbox) == 0
-    after = {row.notification_id: row for row in await notify.notifications(provider)}
-    assert (after[pending[0].notification_id].status, after[pending[0].notification_id].attempts) == (
-        "failed",
-        MAX_ATTEMPTS,
-    )
-    assert (after[pending[1].notification_id].status, after[pending[1].notification_id].attempts) == ("pending", 2)
+        assert timedelta(seconds=24) <= row.next_attempt_at - notify.clock.at <= timedelta(seconds=36)
+    # Not due yet: not tried again.
+    assert await notify.send_emails() == 0
+    notify.clock.at += timedelta(seconds=40)
+    assert await notify.send_emails() == 2
+    second = {row.notification_id: row for row in await notify.notifications(provider) if row.status == "pending"}
+    for row in second.values():
+        assert row.attempts == 2
+        assert timedelta(seconds=48) <= row.next_attempt_at - notify.clock.at <= timedelta(seconds=72)
+    # The third attempt is the budget's last: dead-lettered, never tried again.
+    notify.clock.at += timedelta(minutes=5)
+    assert await notify.send_emails() == 2
+    dead = [row for row in await notify.notifications(provider) if row.notification_id in second]
+    assert {(row.status, row.attempts, row.next_attempt_at) for row in dead} == {("dead_letter", 3, None)}
     mailbox.refuse.clear()
-    assert await deliver_emails(notify.uow, mailbox) == 1
-    assert after[pending[0].notification_id].notification_id not in [mail["message_id"] for mail in mailbox.sent]
+    notify.clock.at += timedelta(hours=3)
+    assert await notify.send_emails() == 0
+    assert not set(second) & {mail["message_id"] for mail in mailbox.sent}
+
+
+@pytest.mark.asyncio
+async def test_an_attempt_cut_off_mid_send_is_taken_again_when_its_lease_ends(notify: Notify) -> None:
+    buyer, provider = notify.user("Bea"), notify.user("Pia")
+    await notify.consumer.apply(order_event(buyer, provider))
+    # A replica takes the batch, then dies before it sends or records anything.
+    async with notify.uow() as uow:
+        taken = await uow.take_due(EmailCourier(notify.mailbox).channel, lease=LEASE, limit=20)
+        await uow.commit()
+    assert len(taken) == 2
+    assert await notify.send_emails() == 0
+    notify.clock.at += LEASE + timedelta(seconds=1)
+    assert await notify.send_emails() == 2
+    assert {
+        (row.status, row.attempts) for row in await notify.notifications(buyer, provider) if row.channel == "email"
+    } == {("sent", 2)}
+
+
+@pytest.mark.asyncio
+async def test_quiet_hours_hold_an_optional_email_until_they_end_and_several_go_as_one_digest(notify: Notify) -> None:
+    buyer, provider = notify.user("Bea"), notify.user("Pia")
+    # 07:35 UTC is 09:35 in Berlin: inside 09:00–10:00 there.
+    await change(notify, buyer, timezone="Europe/Berlin", quiet_hours_start="09:00", quiet_hours_end="10:00")
+    order_id = new_id("ord")
+    for version in (3, 4):
+        await notify.consumer.apply(
+            order_event(buyer, provider, order_id=order_id, kind=events_pb2.OrderCompleted, version=version)
+        )
+    await notify.consumer.apply(order_event(buyer, provider, order_id=order_id, version=5))
+    rows = await notify.notifications(buyer)
+    emails = [row for row in rows if row.channel == "email"]
+    end = datetime(2026, 5, 9, 8, 0, tzinfo=UTC)
+    held = [row for row in emails if row.status == "held"]
+    assert [(row.event_type, row.hold_until) for row in held] == [("order.completed", end)] * 2
+    # The confirmation is transactional: it did not wait.
+    assert [row.event_type for row in emails if row.status == "pending"] == ["order.confirmed"]
+    assert await release_held(notify.uow, TEMPLATES) == 0
+
+    notify.clock.at = end
+    assert await release_held(notify.uow, TEMPLATES) == 2
+    rows = await notify.notifications(buyer)
+    (digest,) = [row for row in rows if row.event_type == "digest"]
+    assert (digest.channel, digest.status, digest.order_id, digest.next_attempt_at) == (
+        "email",
+        "pending",
+        order_id,
+        end,
+    )
+    assert {
+        (row.status, row.digest_id) for row in rows if row.notification_id in {h.notification_id for h in held}
+    } == {("digested", digest.notification_id)}
+    assert await release_held(notify.uow, TEMPLATES) == 0
+    # The buyer's digest and confirmation, and the provider's three emails, who has no quiet hours.
+    assert await notify.send_emails() == 5
+    to_buyer = {mail["message_id"] for mail in notify.mailbox.sent if mail["to"] == f"{buyer}@example.test"}
+    assert digest.notification_id in to_buyer and len(to_buyer) == 2
+    assert not {h.notification_id for h in held} & to_buyer
+
+
+@pytest.mark.asyncio
+async def test_clearing_quiet_hours_releases_what_they_held(notify: Notify) -> None:
+    buyer, provider = notify.user("Bea"), notify.user("Pia")
+    await change(notify, buyer, timezone="UTC", quiet_hours_start="07:00", quiet_hours_end="09:00")
+    await notify.consumer.apply(order_event(buyer, provider, kind=events_pb2.OrderCompleted, version=3))
+    (held,) = [row for row in await notify.notifications(buyer) if row.channel == "email"]
+    assert (held.status, held.hold_until) == ("held", datetime(2026, 5, 9, 9, tzinfo=UTC))
+    await change(notify, buyer, quiet_hours_start="", quiet_hours_end="")
+    assert await release_held(notify.uow, TEMPLATES) == 1
+    assert await notify.send_emails() == 2  # and the provider's
+    assert [m["message_id"] for m in notify.mailbox.sent if m["to"] == f"{buyer}@example.test"] == [
+        held.notification_id
+    ]
 
 
 @pytest.mark.asyncio
@@ -291,7 +403,7 @@ async def test_preferences_are_read_once_per_unit_of_work_and_made_once_when_two
     notify: Notify,
 ) -> None:
     known, fresh = new_id("u"), new_id("u")
-    await turn_email_off(notify, known)
+    await change(notify, known, email=False)
 
     async with notify.uow() as uow:
         with notify.counting() as statements:
@@ -303,7 +415,7 @@ async def test_preferences_are_read_once_per_unit_of_work_and_made_once_when_two
     # The known user once; the fresh one once, and made.
     assert statements == ["SELECT", "SELECT", "INSERT"]
     assert list(both) == [known, fresh]
-    assert (both[known].email, both[fresh].email, both[fresh].email_address) == (False, True, f"{fresh}@example.test")
+    assert (both[known].email, both[fresh].email, both[fresh].timezone) == (False, True, "UTC")
 
     # Two transactions make the same user's preferences at once: the second finds none, then
     # waits in its insert for the first to commit, and reads the first one's row.
@@ -336,6 +448,6 @@ async def test_preferences_are_read_once_per_unit_of_work_and_made_once_when_two
         await leader.commit()
     row = await following
     assert follower_statements == ["SELECT", "INSERT", "SELECT"]
-    assert (row.user_id, row.email_address, row.email) == (racer, f"{racer}@example.test", True)
+    assert (row.user_id, row.timezone, row.email) == (racer, "UTC", True)
     async with notify.db.transaction() as session:
         assert await session.scalar(select(func.count()).where(PreferenceRow.user_id == racer)) == 1

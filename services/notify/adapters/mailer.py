@@ -7,6 +7,8 @@ import contextlib
 from datetime import datetime
 from email.charset import QP, Charset
 from email.message import EmailMessage, Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
 from email.utils import format_datetime, parseaddr
 from typing import Protocol
 
@@ -21,7 +23,9 @@ _UTF8_QUOTED_PRINTABLE.body_encoding = QP
 class Mailer(Protocol):
     """Sends one email."""
 
-    async def send(self, *, to: str, subject: str, text: str, message_id: str, sent_at: datetime) -> None:
+    async def send(
+        self, *, to: str, subject: str, text: str, message_id: str, sent_at: datetime, html: str | None = None
+    ) -> None:
         """Sends; raises on failure so the delivery is retried."""
         ...
 
@@ -43,9 +47,11 @@ class SmtpMailer:
         self._client: aiosmtplib.SMTP | None = None
         self._lock = asyncio.Lock()
 
-    async def send(self, *, to: str, subject: str, text: str, message_id: str, sent_at: datetime) -> None:
-        """Sends a plain-text email whose Message-ID is the delivery's id, so receivers can dedupe;
-        its Date is the time by the service clock."""
+    async def send(
+        self, *, to: str, subject: str, text: str, message_id: str, sent_at: datetime, html: str | None = None
+    ) -> None:
+        """Sends an email (text, and an HTML alternative when given) whose Message-ID is the
+        delivery's id, so receivers can dedupe; its Date is the time by the service clock."""
         headers = {
             "From": self._sender,
             "To": to,
@@ -54,9 +60,9 @@ class SmtpMailer:
             "Date": format_datetime(sent_at),
         }
         if self._sender.isascii() and to.isascii():
-            message: Message = _plain_message(headers, text)
+            message: Message = _plain_message(headers, text, html)
         else:
-            message = _international_message(headers, text)
+            message = _international_message(headers, text, html)
         async with self._lock:
             try:
                 await self._send(message, to)
@@ -92,7 +98,7 @@ class SmtpMailer:
         self._client = None
 
 
-def _plain_message(headers: dict[str, str], text: str) -> Message:
+def _plain_message(headers: dict[str, str], text: str, html: str | None = None) -> Message:
     """A plain-text UTF-8 message as a compat32 ``Message``.
 
     ``EmailMessage`` with the default policy parses every header through ``email.headerregistry``
@@ -101,15 +107,26 @@ def _plain_message(headers: dict[str, str], text: str) -> Message:
     word, MIME-Version, Content-Type text/plain in UTF-8) and the same text, every line ending in a
     newline as ``set_content`` wrote it.
     """
-    message = Message()
+    message: Message = Message() if html is None else MIMEMultipart("alternative")
     for name, value in headers.items():
         message[name] = value
-    body = text.replace("\r\n", "\n").replace("\r", "\n")
-    message.set_payload(body if body.endswith("\n") else body + "\n", _UTF8_QUOTED_PRINTABLE)
+    if html is None:
+        message.set_payload(_lines(text), _UTF8_QUOTED_PRINTABLE)
+        return message
+    for subtype, content in (("plain", text), ("html", html)):
+        part = MIMENonMultipart("text", subtype)
+        part.set_payload(_lines(content), _UTF8_QUOTED_PRINTABLE)
+        message.attach(part)
     return message
 
 
-def _international_message(headers: dict[str, str], text: str) -> EmailMessage:
+def _lines(text: str) -> str:
+    """Text with newline line ends, ending in one."""
+    body = text.replace("\r\n", "\n").replace("\r", "\n")
+    return body if body.endswith("\n") else body + "\n"
+
+
+def _international_message(headers: dict[str, str], text: str, html: str | None = None) -> EmailMessage:
     """A message with an address (or the sender's name) that is not ASCII, which only the default
     policy writes right: an SMTPUTF8 address as it is, a name as an RFC 2047 word (compat32 would
     make one word of the name and the address)."""
@@ -117,4 +134,6 @@ def _international_message(headers: dict[str, str], text: str) -> EmailMessage:
     for name, value in headers.items():
         message[name] = value
     message.set_content(text)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
     return message

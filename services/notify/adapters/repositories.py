@@ -1,47 +1,62 @@
-"""The notify unit of work over PostgreSQL: preferences, the feed and the deliveries."""
+"""The notify unit of work over PostgreSQL: preferences, the order brief, devices and deliveries."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from callsheet_kit.domain import Aggregate, DomainEvent
-from callsheet_kit.ids import new_id
 from callsheet_kit.uow import KitParts, UnitOfWork
-from services.notify.adapters.tables import NotificationRow, PreferenceRow
-from services.notify.domain.messages import Channel, Delivery, DeliveryStatus
+from services.notify.adapters.tables import NotificationRow, OrderBriefRow, PreferenceRow, PushDeviceRow
+from services.notify.domain.compose import OrderFacts
+from services.notify.domain.messages import Channel, DeliveryStatus
 
 
 def _publishes_nothing(aggregate: Aggregate, event: DomainEvent) -> None:
-    """Notify emits no events of its own yet."""
+    """Notify emits no events of its own."""
     return None
 
 
 @dataclass(frozen=True)
-class FailedAttempt:
-    """An email that could not be sent this time: its attempts, the error, and whether it was the last try."""
+class Outcome:
+    """What became of one attempt: sent (with what went), to be retried ``retry_in`` from when it
+    is written, or finished with ``status`` (skipped, dead-lettered) and the error."""
 
     notification_id: str
-    attempts: int
-    error: str
-    gave_up: bool
+    status: DeliveryStatus
+    title: str | None = None
+    body: str | None = None
+    error: str | None = None
+    retry_in: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryFilter:
+    """The delivery log's optional filters."""
+
+    user_id: str = ""
+    status: str = ""
+    channel: str = ""
+    order_id: str = ""
 
 
 class SqlNotifyUnitOfWork(UnitOfWork):
     """One transaction of notify."""
 
-    def __init__(self, parts: KitParts, *, email_domain: str) -> None:
+    def __init__(self, parts: KitParts) -> None:
         super().__init__(parts, _publishes_nothing)
-        self._email_domain = email_domain
         self._preferences: dict[str, PreferenceRow] = {}
 
     def open_repositories(self) -> None:
         """Starts each transaction with no preferences read yet."""
         self._preferences = {}
+
+    # Preferences
 
     async def preferences(self, user_id: str) -> PreferenceRow:
         """A user's preferences, made with the defaults on first use."""
@@ -68,14 +83,7 @@ class SqlNotifyUnitOfWork(UnitOfWork):
             insert(PreferenceRow)
             .values(
                 [
-                    {
-                        "user_id": user_id,
-                        "email_address": f"{user_id}@{self._email_domain}",
-                        "timezone": "UTC",
-                        "safe_mode": False,
-                        "email": True,
-                        "push": True,
-                    }
+                    {"user_id": user_id, "timezone": "UTC", "safe_mode": False, "email": True, "push": True}
                     for user_id in user_ids
                 ]
             )
@@ -92,82 +100,186 @@ class SqlNotifyUnitOfWork(UnitOfWork):
         for row in rows:
             self._preferences[row.user_id] = row
 
-    async def add_notifications(
-        self,
-        *,
-        event_id: str,
-        event_type: str,
-        order_id: str,
-        title: str,
-        body: str,
-        deliveries: Sequence[Delivery],
-    ) -> None:
-        """Adds an event's notifications in one statement; an event reaches a user on a channel
-        once (a repeat adds nothing)."""
-        if not deliveries:
-            return
+    # The order brief
+
+    async def record_order(self, order: OrderFacts, *, version: int) -> None:
+        """Keeps the newest of what the order's events said (an older event changes nothing)."""
+        values = {
+            "order_id": order.id,
+            "buyer_id": order.buyer_id,
+            "provider_id": order.provider_id,
+            "role_code": order.role_code,
+            "start_utc": order.start_utc,
+            "end_utc": order.end_utc,
+            "timezone": order.timezone,
+            "state": order.state,
+            "version": version,
+        }
+        statement = insert(OrderBriefRow).values(values)
         await self.session.execute(
-            insert(NotificationRow)
-            .values(
-                [
-                    {
-                        "notification_id": new_id("ntf"),
-                        "event_id": event_id,
-                        "event_type": event_type,
-                        "user_id": delivery.user_id,
-                        "order_id": order_id,
-                        "channel": delivery.channel,
-                        "title": title,
-                        "body": body,
-                        "status": DeliveryStatus.SENT if delivery.delivered else DeliveryStatus.PENDING,
-                        "attempts": 0,
-                        "created_at": self.now,
-                        "sent_at": self.now if delivery.delivered else None,
-                    }
-                    for delivery in deliveries
-                ]
+            statement.on_conflict_do_update(
+                index_elements=[OrderBriefRow.order_id],
+                set_={key: statement.excluded[key] for key in values if key != "order_id"},
+                where=OrderBriefRow.version < statement.excluded.version,
             )
-            .on_conflict_do_nothing()
         )
 
-    async def pending(self, channel: Channel, *, limit: int) -> Sequence[NotificationRow]:
-        """Undelivered notifications of a channel, oldest first, locked and skipped by other replicas."""
+    async def order(self, order_id: str) -> OrderFacts | None:
+        """The order as its events told it, or None before its first event arrived."""
+        row = await self.session.get(OrderBriefRow, order_id)
+        if row is None:
+            return None
+        return OrderFacts(
+            id=row.order_id,
+            buyer_id=row.buyer_id,
+            provider_id=row.provider_id,
+            role_code=row.role_code,
+            start_utc=row.start_utc,
+            end_utc=row.end_utc,
+            timezone=row.timezone,
+            state=row.state,
+        )
+
+    # Push devices
+
+    async def devices_of(self, user_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Each user's device tokens (users without any are left out)."""
+        found: dict[str, list[str]] = {}
         rows = await self.session.execute(
+            select(PushDeviceRow.user_id, PushDeviceRow.token)
+            .where(PushDeviceRow.user_id.in_(list(user_ids)))
+            .order_by(PushDeviceRow.token)
+        )
+        for user_id, token in rows:
+            found.setdefault(user_id, []).append(token)
+        return found
+
+    async def register_device(self, *, user_id: str, token: str, platform: str) -> int:
+        """The device is the user's (a token seen under another user moves); how many they have now."""
+        statement = insert(PushDeviceRow).values(
+            token=token, user_id=user_id, platform=platform, registered_at=self.now
+        )
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[PushDeviceRow.token],
+                set_={"user_id": statement.excluded.user_id, "platform": statement.excluded.platform},
+            )
+        )
+        return await self._device_count(user_id)
+
+    async def unregister_device(self, *, user_id: str, token: str) -> int:
+        """Forgets the user's device (someone else's token is left alone); how many they have now."""
+        await self.session.execute(
+            delete(PushDeviceRow).where(PushDeviceRow.token == token, PushDeviceRow.user_id == user_id)
+        )
+        return await self._device_count(user_id)
+
+    async def forget_devices(self, tokens: Sequence[str]) -> None:
+        """Drops tokens the push provider says are dead."""
+        if tokens:
+            await self.session.execute(delete(PushDeviceRow).where(PushDeviceRow.token.in_(tokens)))
+
+    async def _device_count(self, user_id: str) -> int:
+        count = await self.session.scalar(
+            select(func.count()).select_from(PushDeviceRow).where(PushDeviceRow.user_id == user_id)
+        )
+        return int(count or 0)
+
+    # Deliveries
+
+    async def add_notifications(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Adds notifications in one statement; an event reaches a user on a channel once (a
+        repeat adds nothing)."""
+        if rows:
+            await self.session.execute(insert(NotificationRow).values(list(rows)).on_conflict_do_nothing())
+
+    async def take_due(self, channel: Channel, *, lease: timedelta, limit: int) -> Sequence[NotificationRow]:
+        """Takes up to ``limit`` due notifications of a channel for an attempt, oldest due first.
+
+        Taking one counts the attempt and moves its ``next_attempt_at`` a lease ahead, in this
+        short transaction: the attempt itself runs after the commit, holding no lock and no
+        transaction, and a replica that dies during it leaves the notification to be taken again
+        when the lease ends. Other replicas skip the rows being taken.
+        """
+        due = (
+            select(NotificationRow.notification_id)
+            .where(
+                NotificationRow.status == DeliveryStatus.PENDING,
+                NotificationRow.channel == channel,
+                NotificationRow.next_attempt_at <= self.now,
+            )
+            .order_by(NotificationRow.next_attempt_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        rows = await self.session.scalars(
+            update(NotificationRow)
+            .where(NotificationRow.notification_id.in_(due))
+            .values(attempts=NotificationRow.attempts + 1, next_attempt_at=self.now + lease)
+            .returning(NotificationRow)
+            .execution_options(synchronize_session=False)
+        )
+        return sorted(rows, key=lambda row: row.notification_id)
+
+    async def record_outcomes(self, outcomes: Sequence[Outcome]) -> None:
+        """Writes what became of attempts: the plain sends (the usual case) in one statement, the
+        rest by primary key as one executemany per shape of row."""
+        plain = [
+            o.notification_id
+            for o in outcomes
+            if o.status is DeliveryStatus.SENT and o.title is None and o.body is None
+        ]
+        if plain:
+            await self.session.execute(
+                update(NotificationRow)
+                .where(NotificationRow.notification_id.in_(plain))
+                .values(status=DeliveryStatus.SENT, sent_at=self.now, last_error=None, next_attempt_at=None)
+                .execution_options(synchronize_session=False)
+            )
+        values: list[dict[str, Any]] = []
+        for outcome in outcomes:
+            if outcome.notification_id in plain:
+                continue
+            value: dict[str, Any] = {
+                "notification_id": outcome.notification_id,
+                "status": outcome.status,
+                "last_error": outcome.error,
+                "next_attempt_at": self.now + outcome.retry_in if outcome.retry_in is not None else None,
+                "sent_at": self.now if outcome.status is DeliveryStatus.SENT else None,
+            }
+            if outcome.title is not None:
+                value["title"] = outcome.title
+            if outcome.body is not None:
+                value["body"] = outcome.body
+            values.append(value)
+        # Rows of one shape per statement: executemany needs the same columns in each.
+        for keys in sorted({tuple(sorted(value)) for value in values}):
+            await self.session.execute(update(NotificationRow), [v for v in values if tuple(sorted(v)) == keys])
+
+    async def held_due(self, *, limit: int) -> Sequence[NotificationRow]:
+        """Held notifications whose quiet hours have ended, locked and skipped by other replicas."""
+        rows = await self.session.scalars(
             select(NotificationRow)
-            .where(NotificationRow.status == DeliveryStatus.PENDING, NotificationRow.channel == channel)
-            .order_by(NotificationRow.notification_id)
+            .where(NotificationRow.status == DeliveryStatus.HELD, NotificationRow.hold_until <= self.now)
+            .order_by(NotificationRow.hold_until, NotificationRow.notification_id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        return list(rows.scalars())
+        return list(rows)
 
-    async def mark_sent(self, notification_ids: Sequence[str]) -> None:
-        """Records that notifications went now (one more attempt each), in one statement."""
-        if not notification_ids:
-            return
-        # The rows are locked (see ``pending``), so counting the attempt in SQL is exact; the
-        # loaded rows are brought up to date in memory, without another statement.
-        await self.session.execute(
-            update(NotificationRow)
-            .where(NotificationRow.notification_id.in_(notification_ids))
-            .values(status=DeliveryStatus.SENT, sent_at=self.now, attempts=NotificationRow.attempts + 1)
+    async def held_of(self, user_id: str) -> Sequence[NotificationRow]:
+        """A user's held notifications, locked (their quiet hours are changing)."""
+        rows = await self.session.scalars(
+            select(NotificationRow)
+            .where(NotificationRow.status == DeliveryStatus.HELD, NotificationRow.user_id == user_id)
+            .with_for_update()
         )
+        return list(rows)
 
-    async def record_failures(self, failures: Sequence[FailedAttempt]) -> None:
-        """Records attempts that failed (failed for good after the last one), in one round trip."""
-        if not failures:
-            return
-        values: list[dict[str, Any]] = [
-            {
-                "notification_id": failure.notification_id,
-                "attempts": failure.attempts,
-                "last_error": failure.error,
-                "status": DeliveryStatus.FAILED if failure.gave_up else DeliveryStatus.PENDING,
-            }
-            for failure in failures
-        ]
-        # An UPDATE by primary key per row (their values differ), sent as one executemany.
-        await self.session.execute(update(NotificationRow), values)
+    async def notification(self, notification_id: str, *, lock: bool = False) -> NotificationRow | None:
+        """One notification."""
+        return await self.session.get(NotificationRow, notification_id, with_for_update=lock)
 
     async def feed(
         self, user_id: str, channel: Channel, *, before: str | None, limit: int
@@ -181,4 +293,19 @@ class SqlNotifyUnitOfWork(UnitOfWork):
         )
         if before is not None:
             query = query.where(NotificationRow.notification_id < before)
-        return list((await self.session.execute(query)).scalars())
+        return list(await self.session.scalars(query))
+
+    async def deliveries(self, where: DeliveryFilter, *, before: str | None, limit: int) -> Sequence[NotificationRow]:
+        """The delivery log, newest first, by the given filters."""
+        query = select(NotificationRow).order_by(NotificationRow.notification_id.desc()).limit(limit)
+        for column, value in (
+            (NotificationRow.user_id, where.user_id),
+            (NotificationRow.status, where.status),
+            (NotificationRow.channel, where.channel),
+            (NotificationRow.order_id, where.order_id),
+        ):
+            if value:
+                query = query.where(column == value)
+        if before is not None:
+            query = query.where(NotificationRow.notification_id < before)
+        return list(await self.session.scalars(query))

@@ -1,8 +1,7 @@
-"""What each event tells its recipients."""
+"""The words of notify: channels, delivery states and the two kinds of message."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -11,54 +10,33 @@ class Channel(StrEnum):
 
     IN_APP = "in_app"
     EMAIL = "email"
+    PUSH = "push"
 
 
 class DeliveryStatus(StrEnum):
-    """Where a notification is on its way."""
+    """Where a notification is on its way.
+
+    PENDING waits for its next attempt (``next_attempt_at``); HELD waits for the reader's quiet
+    hours to end (``hold_until``); DIGESTED went out inside a digest of held messages; SKIPPED had
+    nowhere to go when its turn came (no address, no device, opted out meanwhile); DEAD_LETTER
+    failed every attempt of its budget and waits for an operator.
+    """
 
     PENDING = "pending"
+    HELD = "held"
     SENT = "sent"
-    FAILED = "failed"
+    DIGESTED = "digested"
+    SKIPPED = "skipped"
+    DEAD_LETTER = "dead_letter"
 
 
-_ORDER_TITLES = {
-    "order.authorized": "New booking {order_id}",
-    "order.confirmed": "Booking {order_id} is confirmed",
-    "order.cancelled": "Booking {order_id} was cancelled",
-    "order.in_progress": "Booking {order_id} has started",
-    "order.completed": "Booking {order_id} is complete",
-    "order.disputed": "Booking {order_id} is under dispute",
-    "order.closed": "Booking {order_id} is closed",
-}
+class Category(StrEnum):
+    """Whether a message is one a user may turn off (by email) and quiet hours hold.
 
+    TRANSACTIONAL messages are about money, the booking's terms and support answers: emailed
+    whatever the email preference and at once, even in quiet hours (a push of one still waits for
+    them to end). OPTIONAL messages follow the email preference and quiet hours on email and push.
+    """
 
-@dataclass(frozen=True)
-class Message:
-    """A notification's text."""
-
-    title: str
-    body: str
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """One notification of an event to make: to whom, on which channel, and whether writing it
-    delivers it (the feed) or it waits to be sent (email)."""
-
-    user_id: str
-    channel: Channel
-    delivered: bool
-
-
-def order_message(event_type: str, *, order_id: str, start: str, role_code: str, reason: str) -> Message:
-    """The text of an ``order.<state>`` event."""
-    title = _ORDER_TITLES.get(event_type, "Booking {order_id} changed").format(order_id=order_id)
-    body = f"Booking {order_id} ({role_code}, starting {start}) is now {event_type.split('.', 1)[1].replace('_', ' ')}."
-    if reason:
-        body += f" Reason: {reason}"
-    return Message(title=title, body=body)
-
-
-def order_recipients(*, buyer_id: str, provider_id: str) -> list[str]:
-    """Both participants hear of every change to their order."""
-    return [buyer_id, provider_id]
+    TRANSACTIONAL = "transactional"
+    OPTIONAL = "optional"

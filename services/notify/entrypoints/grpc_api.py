@@ -12,9 +12,16 @@ from callsheet_kit.identity import current_caller
 from callsheet_kit.paging import encode_cursor, page_size
 from callsheet_kit.proto import timestamp
 from callsheet_kit.uow import execute
-from services.notify.adapters.repositories import SqlNotifyUnitOfWork
+from services.notify.adapters.repositories import DeliveryFilter, SqlNotifyUnitOfWork
 from services.notify.adapters.tables import NotificationRow, PreferenceRow
+from services.notify.usecases.delivery_log import LOG, ListDeliveries, RetryDelivery, list_deliveries, retry_delivery
 from services.notify.usecases.list_notifications import FEED, ListNotifications, list_notifications
+from services.notify.usecases.push_devices import (
+    RegisterPushDevice,
+    UnregisterPushDevice,
+    register_push_device,
+    unregister_push_device,
+)
 from services.notify.usecases.update_preferences import UpdatePreferences, update_preferences
 
 Context = grpc.aio.ServicerContext[Any, Any]
@@ -32,6 +39,29 @@ def encode_notification(row: NotificationRow) -> notify_pb2.Notification:
         created_at=timestamp(row.created_at),
         order_id=row.order_id or "",
     )
+
+
+def encode_delivery(row: NotificationRow) -> notify_pb2.Delivery:
+    """A delivery as the log shows it."""
+    delivery = notify_pb2.Delivery(
+        id=row.notification_id,
+        user_id=row.user_id,
+        event_id=row.event_id,
+        event_type=row.event_type,
+        channel=row.channel,
+        status=row.status,
+        attempts=row.attempts,
+        last_error=row.last_error or "",
+        created_at=timestamp(row.created_at),
+        order_id=row.order_id or "",
+        title=row.title,
+        digest_id=row.digest_id or "",
+        category=row.category,
+    )
+    for name in ("sent_at", "next_attempt_at", "hold_until"):
+        if (value := getattr(row, name)) is not None:
+            getattr(delivery, name).CopyFrom(timestamp(value))
+    return delivery
 
 
 def encode_preferences(row: PreferenceRow) -> notify_pb2.Preferences:
@@ -105,4 +135,64 @@ class NotifyServicer(notify_pb2_grpc.NotifyServiceServicer):
             command,
             uow=self._uow(),
             respond=lambda prefs: notify_pb2.UpdatePreferencesResponse(preferences=encode_preferences(prefs)),
+        )
+
+    async def RegisterPushDevice(
+        self, request: notify_pb2.RegisterPushDeviceRequest, context: Context
+    ) -> notify_pb2.RegisterPushDeviceResponse:
+        """Registers one of the caller's push devices."""
+        return await execute(
+            register_push_device,
+            RegisterPushDevice(caller=current_caller(), token=request.token, platform=request.platform),
+            uow=self._uow(),
+            respond=lambda count: notify_pb2.RegisterPushDeviceResponse(devices=count),
+        )
+
+    async def UnregisterPushDevice(
+        self, request: notify_pb2.UnregisterPushDeviceRequest, context: Context
+    ) -> notify_pb2.UnregisterPushDeviceResponse:
+        """Forgets one of the caller's push devices."""
+        return await execute(
+            unregister_push_device,
+            UnregisterPushDevice(caller=current_caller(), token=request.token),
+            uow=self._uow(),
+            respond=lambda count: notify_pb2.UnregisterPushDeviceResponse(devices=count),
+        )
+
+    async def ListDeliveries(
+        self, request: notify_pb2.ListDeliveriesRequest, context: Context
+    ) -> notify_pb2.ListDeliveriesResponse:
+        """Pages through the delivery log (support agents and admins)."""
+        command = ListDeliveries(
+            caller=current_caller(),
+            where=DeliveryFilter(
+                user_id=request.user_id, status=request.status, channel=request.channel, order_id=request.order_id
+            ),
+            size=page_size(request.page_size, default=20),
+            page_token=request.page_token,
+        )
+        return await execute(
+            list_deliveries,
+            command,
+            uow=self._uow(),
+            respond=lambda page: notify_pb2.ListDeliveriesResponse(
+                edges=[
+                    notify_pb2.DeliveryEdge(
+                        delivery=encode_delivery(row), cursor=encode_cursor(LOG, row.notification_id)
+                    )
+                    for row in page[0]
+                ],
+                next_page_token=page[1],
+            ),
+        )
+
+    async def RetryDelivery(
+        self, request: notify_pb2.RetryDeliveryRequest, context: Context
+    ) -> notify_pb2.RetryDeliveryResponse:
+        """Sends a dead letter again (admins)."""
+        return await execute(
+            retry_delivery,
+            RetryDelivery(caller=current_caller(), notification_id=request.id),
+            uow=self._uow(),
+            respond=lambda row: notify_pb2.RetryDeliveryResponse(delivery=encode_delivery(row)),
         )

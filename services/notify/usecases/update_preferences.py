@@ -11,6 +11,7 @@ from callsheet_kit.uow import transactional
 from callsheet_kit.validation import check_text
 from services.notify.adapters.repositories import SqlNotifyUnitOfWork
 from services.notify.adapters.tables import PreferenceRow
+from services.notify.domain.quiet_hours import QuietHours
 
 
 @dataclass(frozen=True)
@@ -82,5 +83,16 @@ async def update_preferences(uow: SqlNotifyUnitOfWork, command: UpdatePreference
         prefs.email = command.email
     if command.push is not None:
         prefs.push = command.push
+    if command.timezone is not None or command.quiet_hours_start is not None or command.quiet_hours_end is not None:
+        await _rehold(uow, prefs)
     await uow.session.flush()
     return prefs
+
+
+async def _rehold(uow: SqlNotifyUnitOfWork, prefs: PreferenceRow) -> None:
+    """Held messages follow the new quiet hours: released at once when they no longer hold now,
+    else held until the new end."""
+    quiet = QuietHours.of(prefs.quiet_hours_start, prefs.quiet_hours_end, prefs.timezone)
+    until = quiet.ends_after(uow.now) if quiet is not None else uow.now
+    for row in await uow.held_of(prefs.user_id):
+        row.hold_until = until

@@ -51,6 +51,26 @@ class NotifyServiceStub:
                 request_serializer=callsheet_dot_notify_dot_v1_dot_notify__pb2.UpdatePreferencesRequest.SerializeToString,
                 response_deserializer=callsheet_dot_notify_dot_v1_dot_notify__pb2.UpdatePreferencesResponse.FromString,
                 _registered_method=True)
+        self.RegisterPushDevice = channel.unary_unary(
+                '/callsheet.notify.v1.NotifyService/RegisterPushDevice',
+                request_serializer=callsheet_dot_notify_dot_v1_dot_notify__pb2.RegisterPushDeviceRequest.SerializeToString,
+                response_deserializer=callsheet_dot_notify_dot_v1_dot_notify__pb2.RegisterPushDeviceResponse.FromString,
+                _registered_method=True)
+        self.UnregisterPushDevice = channel.unary_unary(
+                '/callsheet.notify.v1.NotifyService/UnregisterPushDevice',
+                request_serializer=callsheet_dot_notify_dot_v1_dot_notify__pb2.UnregisterPushDeviceRequest.SerializeToString,
+                response_deserializer=callsheet_dot_notify_dot_v1_dot_notify__pb2.UnregisterPushDeviceResponse.FromString,
+                _registered_method=True)
+        self.ListDeliveries = channel.unary_unary(
+                '/callsheet.notify.v1.NotifyService/ListDeliveries',
+                request_serializer=callsheet_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesRequest.SerializeToString,
+                response_deserializer=callsheet_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesResponse.FromString,
+                _registered_method=True)
+        self.RetryDelivery = channel.unary_unary(
+                '/callsheet.notify.v1.NotifyService/RetryDelivery',
+                request_serializer=callsheet_dot_notify_dot_v1_dot_notify__pb2.RetryDeliveryRequest.SerializeToString,
+                response_deserializer=callsheet_dot_notify_dot_v1_dot_notify__pb2.RetryDeliveryResponse.FromString,
+                _registered_method=True)
 
 
 class NotifyServiceServicer:
@@ -79,6 +99,36 @@ class NotifyServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RegisterPushDevice(self, request, context):
+        """Registers one of the caller's devices for push (an FCM registration token); repeating it
+        changes nothing.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UnregisterPushDevice(self, request, context):
+        """Forgets one of the caller's devices; forgetting an unknown device changes nothing.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDeliveries(self, request, context):
+        """The delivery log, newest first (support agents and admins): every email, push and feed entry
+        with its attempts, hold and outcome.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetryDelivery(self, request, context):
+        """Sends a dead-lettered delivery again, with a fresh retry budget (admins).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NotifyServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -96,6 +146,26 @@ def add_NotifyServiceServicer_to_server(servicer, server):
                     servicer.UpdatePreferences,
                     request_deserializer=callsheet_dot_notify_dot_v1_dot_notify__pb2.UpdatePreferencesRequest.FromString,
                     response_serializer=callsheet_dot_notify_dot_v1_dot_notify__pb2.UpdatePreferencesResponse.SerializeToString,
+            ),
+            'RegisterPushDevice': grpc.unary_unary_rpc_method_handler(
+                    servicer.RegisterPushDevice,
+                    request_deserializer=callsheet_dot_notify_dot_v1_dot_notify__pb2.RegisterPushDeviceRequest.FromString,
+                    response_serializer=callsheet_dot_notify_dot_v1_dot_notify__pb2.RegisterPushDeviceResponse.SerializeToString,
+            ),
+            'UnregisterPushDevice': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnregisterPushDevice,
+                    request_deserializer=callsheet_dot_notify_dot_v1_dot_notify__pb2.UnregisterPushDeviceRequest.FromString,
+                    response_serializer=callsheet_dot_notify_dot_v1_dot_notify__pb2.UnregisterPushDeviceResponse.SerializeToString,
+            ),
+            'ListDeliveries': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDeliveries,
+                    request_deserializer=callsheet_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesRequest.FromString,
+                    response_serializer=callsheet_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesResponse.SerializeToString,
+            ),
+            'RetryDelivery': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetryDelivery,
+                    request_deserializer=callsheet_dot_notify_dot_v1_dot_notify__pb2.RetryDeliveryRequest.FromString,
+                    response_serializer=callsheet_dot_notify_dot_v1_dot_notify__pb2.RetryDeliveryResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -181,6 +251,114 @@ class NotifyService:
             '/callsheet.notify.v1.NotifyService/UpdatePreferences',
             callsheet_dot_notify_dot_v1_dot_notify__pb2.UpdatePreferencesRequest.SerializeToString,
             callsheet_dot_notify_dot_v1_dot_notify__pb2.UpdatePreferencesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RegisterPushDevice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.notify.v1.NotifyService/RegisterPushDevice',
+            callsheet_dot_notify_dot_v1_dot_notify__pb2.RegisterPushDeviceRequest.SerializeToString,
+            callsheet_dot_notify_dot_v1_dot_notify__pb2.RegisterPushDeviceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UnregisterPushDevice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.notify.v1.NotifyService/UnregisterPushDevice',
+            callsheet_dot_notify_dot_v1_dot_notify__pb2.UnregisterPushDeviceRequest.SerializeToString,
+            callsheet_dot_notify_dot_v1_dot_notify__pb2.UnregisterPushDeviceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDeliveries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.notify.v1.NotifyService/ListDeliveries',
+            callsheet_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesRequest.SerializeToString,
+            callsheet_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetryDelivery(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.notify.v1.NotifyService/RetryDelivery',
+            callsheet_dot_notify_dot_v1_dot_notify__pb2.RetryDeliveryRequest.SerializeToString,
+            callsheet_dot_notify_dot_v1_dot_notify__pb2.RetryDeliveryResponse.FromString,
             options,
             channel_credentials,
             insecure,

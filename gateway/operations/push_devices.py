@@ -1,0 +1,61 @@
+"""registerPushDevice / unregisterPushDevice (REST ``POST /v1/push-devices``, ``DELETE
+/v1/push-devices/{token}``): the caller's devices that receive push notifications."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from callsheet.notify.v1 import notify_pb2
+from gateway.inputs import check_arguments
+from gateway.operation import BackendsDep, GraphQLInput, Operation, body_input
+from gateway.shapes import ApiModel, ApiObject
+
+
+class RegisterPushDeviceInput(ApiModel):
+    """A device: its FCM registration token and platform (ios, android or web)."""
+
+    token: str
+    platform: str
+
+
+class PushDevices(ApiModel):
+    """The caller's devices after the change."""
+
+    devices: int
+
+
+router = APIRouter(tags=["notifications"])
+
+
+@router.post("/push-devices", response_model=PushDevices)
+async def register_push_device(
+    backends: BackendsDep, input: Annotated[GraphQLInput, body_input(RegisterPushDeviceInput)]
+) -> ApiObject:
+    """Registers a device for push; repeating it changes nothing (GraphQL `registerPushDevice`)."""
+    request = notify_pb2.RegisterPushDeviceRequest(token=input["token"], platform=input["platform"])
+    response: notify_pb2.RegisterPushDeviceResponse = await backends.call(backends.notify.RegisterPushDevice, request)
+    return {"devices": response.devices}
+
+
+@router.delete("/push-devices/{token}", response_model=PushDevices)
+async def delete_push_device(
+    backends: BackendsDep, token: Annotated[str, Path(description="The device's registration token")]
+) -> ApiObject:
+    """Forgets one of the caller's devices (GraphQL `unregisterPushDevice`)."""
+    return await unregister_push_device(backends, token)
+
+
+async def unregister_push_device(backends: BackendsDep, token: str) -> ApiObject:
+    """Forgets one of the caller's devices; an unknown one changes nothing."""
+    check_arguments({"token": token})
+    request = notify_pb2.UnregisterPushDeviceRequest(token=token)
+    response: notify_pb2.UnregisterPushDeviceResponse = await backends.call(
+        backends.notify.UnregisterPushDevice, request
+    )
+    return {"devices": response.devices}
+
+
+OPERATION = Operation("Mutation.registerPushDevice", register_push_device, router)
+UNREGISTER = Operation("Mutation.unregisterPushDevice", unregister_push_device)

@@ -1,0 +1,115 @@
+"""Telling the right people of one event: a feed entry each, and email and push as their
+preferences and quiet hours say (domain/routing.py has the rules)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from callsheet_kit.consumer import RetryLater
+from callsheet_kit.ids import new_id
+from services.notify.adapters.directory import UserDirectory
+from services.notify.adapters.repositories import SqlNotifyUnitOfWork
+from services.notify.domain.compose import Occurrence, OrderFacts, ReaderFacts, context_for
+from services.notify.domain.messages import DeliveryStatus
+from services.notify.domain.quiet_hours import QuietHours
+from services.notify.domain.rendering import Templates, UnsafePreview
+from services.notify.domain.routing import Reader, breaks_through, category_of, plan, recipients
+
+
+@dataclass(frozen=True)
+class Notifier:
+    """What telling people needs beyond the transaction: the templates, who people are, and
+    where the app is."""
+
+    templates: Templates
+    directory: UserDirectory
+    app_url: str
+
+
+async def notify_event(
+    uow: SqlNotifyUnitOfWork, occurrence: Occurrence, notifier: Notifier, *, order: OrderFacts | None = None
+) -> None:
+    """Adds the event's notifications, each reader's once per channel (a redelivered event adds
+    nothing: the inbox stops it, and the unique (event, user, channel) would too). ``order`` is the
+    order when the caller has it (an order's own event), else it is read from the order brief."""
+    if order is None and occurrence.order_id:
+        order = await uow.order(occurrence.order_id)
+    if order is None and occurrence.order_id and occurrence.case is None:
+        # Every order, card and payment event comes after the order's first event; it is on its way.
+        raise RetryLater(f"order {occurrence.order_id} not known yet")
+    participants = occurrence.participants or (order.participants if order else None)
+    readers = recipients(
+        occurrence.event_type,
+        participants=participants,
+        actor_id=occurrence.actor_id,
+        card_created_by=occurrence.card.created_by if occurrence.card else "",
+        listed=occurrence.case.recipient_ids if occurrence.case else (),
+    )
+    if not readers:
+        return
+    preferences = await uow.preferences_of(readers)
+    devices = await uow.devices_of(readers)
+    named = [*readers, occurrence.actor_id, *(participants.both if participants else [])]
+    contacts = await notifier.directory.contacts(user_id for user_id in named if user_id)
+    names = {user_id: contact.name for user_id, contact in contacts.items()}
+    category = category_of(occurrence.event_type)
+    now = uow.now
+    urgent = breaks_through(
+        occurrence.event_type,
+        now=now,
+        start=order.start_utc if order else None,
+        end=order.end_utc if order else None,
+    )
+    rows: list[dict[str, Any]] = []
+    for user_id in readers:
+        prefs = preferences[user_id]
+        reader = Reader(
+            user_id=user_id,
+            email=prefs.email,
+            push=prefs.push,
+            has_device=bool(devices.get(user_id)),
+            quiet_hours=QuietHours.of(prefs.quiet_hours_start, prefs.quiet_hours_end, prefs.timezone),
+        )
+        context = context_for(
+            occurrence,
+            reader=ReaderFacts(user_id=user_id, name=names[user_id], timezone=prefs.timezone),
+            order=order,
+            names=names,
+            category=category,
+            app_url=notifier.app_url,
+        )
+        context["urgent"] = urgent
+        for planned in plan(reader, category=category, urgent=urgent, now=now):
+            status, error = planned.status, None
+            try:
+                # Rendered now for the feed and the log; email and push are rendered again when
+                # sent, by the reader's preferences then.
+                rendered = notifier.templates.render(
+                    occurrence.event_type, planned.channel, context, safe_mode=prefs.safe_mode
+                )
+                title, body = rendered.title, rendered.text
+            except UnsafePreview as refused:
+                status, error, title, body = DeliveryStatus.DEAD_LETTER, str(refused), occurrence.event_type, ""
+            rows.append(
+                {
+                    "notification_id": new_id("ntf"),
+                    "event_id": occurrence.event_id,
+                    "event_type": occurrence.event_type,
+                    "user_id": user_id,
+                    "order_id": occurrence.order_id or None,
+                    "channel": planned.channel,
+                    "title": title,
+                    "body": body,
+                    "status": status,
+                    "attempts": 0,
+                    "last_error": error,
+                    "created_at": now,
+                    "sent_at": now if status is DeliveryStatus.SENT else None,
+                    "category": category,
+                    "context": context,
+                    "next_attempt_at": now if status is DeliveryStatus.PENDING else None,
+                    "hold_until": planned.hold_until,
+                }
+            )
+    await uow.add_notifications(rows)
