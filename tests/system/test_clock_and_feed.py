@@ -10,7 +10,7 @@ import pytest
 from system_client import CHECKOUT, CONFIRM, ORDER, QUOTE, GraphQLError, System, quote_input
 
 ADVANCE = "mutation($s: Int!) { advanceClock(seconds: $s) }"
-FEED = "{ notifications(first: 50) { edges { node { eventType title channel status orderId } } } }"
+FEED = "{ notifications(first: 50) { edges { node { eventType title body channel status orderId } } } }"
 
 
 def stamp(moment: datetime) -> str:
@@ -33,8 +33,11 @@ def test_the_feed_tells_the_buyer_of_the_booking(system: System) -> None:
     )["checkout"]
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        orders = [e["node"]["orderId"] for e in system.gql("u_buyer_2", FEED)["notifications"]["edges"]]
-        if order["id"] in orders:
+        told = [
+            (e["node"]["orderId"], e["node"]["eventType"])
+            for e in system.gql("u_buyer_2", FEED)["notifications"]["edges"]
+        ]
+        if (order["id"], "order.authorized") in told:
             break
         time.sleep(0.2)
     else:
@@ -42,9 +45,10 @@ def test_the_feed_tells_the_buyer_of_the_booking(system: System) -> None:
     node = next(
         e["node"]
         for e in system.gql("u_buyer_2", FEED)["notifications"]["edges"]
-        if e["node"]["orderId"] == order["id"]
+        if (e["node"]["orderId"], e["node"]["eventType"]) == (order["id"], "order.authorized")
     )
-    assert node["eventType"] == "order.authorized" and node["channel"] == "in_app"
+    assert (node["channel"], node["status"]) == ("in_app", "sent")
+    assert node["title"] == "Booking requested" and "hold" in node["body"]
 
 
 def test_only_an_admin_moves_the_clock_and_every_service_follows(system: System) -> None:

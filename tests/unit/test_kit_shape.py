@@ -20,7 +20,10 @@ from callsheet_kit.db import CallInsideTransaction, transaction_scope
 from callsheet_kit.errors import CommonReason, Reason
 from callsheet_kit.events import NotAnEvent, event_type_of
 from callsheet_kit.rpc import invoke
-from services.notify.bootstrap import ORDER_EVENTS
+from services.notify.domain.routing import CARD_TYPES
+from services.notify.domain.routing import EVENT_TYPES as TOLD
+from services.notify.entrypoints.consumers import CARD_EVENTS, ORDER_EVENTS, SUPPORT_EVENTS
+from services.notify.entrypoints.consumers import PAYMENT_EVENTS as NOTIFY_PAYMENT_EVENTS
 from services.orders.adapters import wire as orders_wire
 from services.orders.bootstrap import PAYMENT_EVENTS
 from services.orders.domain.errors import OrdersReason
@@ -113,8 +116,33 @@ def test_every_consumer_handles_event_types_its_source_emits() -> None:
             assert event_type_of(message_type)
             assert message_type.DESCRIPTOR.full_name.startswith(f"callsheet.{source}.v1."), message_type
     assert {event_type_of(m) for m in ORDER_EVENTS} == {
-        f"order.{s}" for s in ("authorized", "confirmed", "in_progress", "completed", "cancelled", "disputed", "closed")
+        f"order.{s}"
+        for s in (
+            "authorized",
+            "confirmed",
+            "in_progress",
+            "completed",
+            "cancelled",
+            "disputed",
+            "closed",
+            "rescheduled",
+        )
     }
+
+
+def test_every_event_notify_tells_of_has_its_templates() -> None:
+    told = set()
+    for handled, source in (
+        (ORDER_EVENTS, "orders"),
+        (CARD_EVENTS, "cards"),
+        (NOTIFY_PAYMENT_EVENTS, "payments"),
+        (SUPPORT_EVENTS, "support"),
+    ):
+        for message_type in handled:
+            assert message_type.DESCRIPTOR.full_name.startswith(f"callsheet.{source}.v1."), message_type
+            family = event_type_of(message_type)
+            told |= {f"{family}.{kind}" for kind in CARD_TYPES} if source == "cards" else {family}
+    assert told == set(TOLD)
 
 
 def proto_reasons(enum: EnumDescriptor, proto_file: str) -> dict[str, str]:

@@ -64,6 +64,9 @@ TRANSACTIONAL = frozenset(
         *SUPPORT_EVENTS,
     }
 )
+# Told in the feed only: the message the reader gets at the same moment already says it (the
+# booking request names the hold on the card; the cancellation, its release).
+FEED_ONLY = frozenset({"payment.authorized", "payment.voided"})
 ALWAYS_BREAKS_THROUGH = frozenset({"card.expiring.reschedule"})
 NEAR_START = timedelta(hours=24)
 
@@ -156,10 +159,12 @@ class Planned:
     hold_until: datetime | None = None
 
 
-def plan(reader: Reader, *, category: Category, urgent: bool, now: datetime) -> list[Planned]:
+def plan(reader: Reader, *, category: Category, urgent: bool, now: datetime, feed_only: bool = False) -> list[Planned]:
     """The reader's notifications of one message: the feed at once, then email and push as the
     preferences and quiet hours say."""
     planned = [Planned(Channel.IN_APP, DeliveryStatus.SENT)]
+    if feed_only:
+        return planned
     quiet_until = None
     if reader.quiet_hours is not None and not urgent and reader.quiet_hours.holds(now):
         quiet_until = reader.quiet_hours.ends_after(now)

@@ -93,6 +93,14 @@ def order_facts(order: orders_pb2.Order) -> OrderFacts:
     )
 
 
+def _total(order: orders_pb2.Order) -> MoneyFacts | None:
+    """The order's total from its price snapshot, if it has one."""
+    price = _json(order.price_snapshot_json)
+    if not isinstance(price.get("totalCents"), int) or not price.get("currency"):
+        return None
+    return MoneyFacts(amount_cents=price["totalCents"], currency=str(price["currency"]))
+
+
 def _base(envelope: EventEnvelope, order_id: str, **facts: Any) -> Occurrence:
     occurred = datetime_of(envelope.occurred_at)
     assert occurred is not None
@@ -181,7 +189,9 @@ def handlers(notifier: Notifier) -> Mapping[str, Mapping[type[Message], Handler]
         # What the order is now, before it is told: its own message reads the new start.
         order = order_facts(event.order)
         await uow.record_order(order, version=event.order.version)
-        await notify_event(uow, _base(envelope, order.id), notifier, order=order)
+        # A booking request tells the buyer what is held on their card: the order's total.
+        money = _total(event.order) if envelope.type == "order.authorized" else None
+        await notify_event(uow, _base(envelope, order.id, money=money), notifier, order=order)
 
     async def order_created(uow: SqlNotifyUnitOfWork, event: Any, envelope: EventEnvelope) -> None:
         await uow.record_order(order_facts(event.order), version=event.order.version)

@@ -88,9 +88,15 @@ async def deliver(
         devices = await work.devices_of(row.user_id for row in rows) if channel is Channel.PUSH else {}
         now = work.now
         await work.commit()
-    contacts = await directory.contacts(row.user_id for row in rows) if channel is Channel.EMAIL else {}
     outcomes: list[Outcome] = []
     dead_tokens: list[str] = []
+    try:
+        contacts = await directory.contacts(row.user_id for row in rows) if channel is Channel.EMAIL else {}
+    except Exception as exc:
+        # Without addresses nothing of the batch can go: every one is a failed attempt, retried.
+        log.warning("user directory failed for %d %s: %s", len(rows), channel, exc)
+        outcomes = [_failed(row, f"user directory: {type(exc).__name__}: {exc}"[:500], policy) for row in rows]
+        rows = []
     for row in rows:
         prefs = preferences[row.user_id]
         if channel is Channel.EMAIL and not prefs.email and row.category == Category.OPTIONAL:
@@ -139,7 +145,7 @@ async def deliver(
         await work.forget_devices(dead_tokens)
         await work.record_outcomes(outcomes)
         await work.commit()
-    return len(rows)
+    return len(outcomes)
 
 
 def _failed(row: NotificationRow, error: str, policy: DeliveryPolicy) -> Outcome:

@@ -14,7 +14,7 @@ from services.notify.domain.compose import Occurrence, OrderFacts, ReaderFacts, 
 from services.notify.domain.messages import DeliveryStatus
 from services.notify.domain.quiet_hours import QuietHours
 from services.notify.domain.rendering import Templates, UnsafePreview
-from services.notify.domain.routing import Reader, breaks_through, category_of, plan, recipients
+from services.notify.domain.routing import FEED_ONLY, Reader, breaks_through, category_of, plan, recipients
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,8 @@ async def notify_event(
             app_url=notifier.app_url,
         )
         context["urgent"] = urgent
-        for planned in plan(reader, category=category, urgent=urgent, now=now):
+        feed_only = occurrence.event_type in FEED_ONLY
+        for planned in plan(reader, category=category, urgent=urgent, now=now, feed_only=feed_only):
             status, error = planned.status, None
             try:
                 # Rendered now for the feed and the log; email and push are rendered again when

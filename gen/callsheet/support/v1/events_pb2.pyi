@@ -1,7 +1,5 @@
-import datetime
-
 from callsheet.events.v1 import options_pb2 as _options_pb2
-from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from callsheet.support.v1 import support_pb2 as _support_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -10,64 +8,40 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
-class CaseSummary(_message.Message):
-    __slots__ = ("id", "type", "state", "priority", "subject", "order_id", "opened_by", "first_response_due", "resolution_due", "sla_breached")
-    ID_FIELD_NUMBER: _ClassVar[int]
-    TYPE_FIELD_NUMBER: _ClassVar[int]
-    STATE_FIELD_NUMBER: _ClassVar[int]
-    PRIORITY_FIELD_NUMBER: _ClassVar[int]
-    SUBJECT_FIELD_NUMBER: _ClassVar[int]
-    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
-    OPENED_BY_FIELD_NUMBER: _ClassVar[int]
-    FIRST_RESPONSE_DUE_FIELD_NUMBER: _ClassVar[int]
-    RESOLUTION_DUE_FIELD_NUMBER: _ClassVar[int]
-    SLA_BREACHED_FIELD_NUMBER: _ClassVar[int]
-    id: str
-    type: str
-    state: str
-    priority: str
-    subject: str
-    order_id: str
-    opened_by: str
-    first_response_due: _timestamp_pb2.Timestamp
-    resolution_due: _timestamp_pb2.Timestamp
-    sla_breached: bool
-    def __init__(self, id: _Optional[str] = ..., type: _Optional[str] = ..., state: _Optional[str] = ..., priority: _Optional[str] = ..., subject: _Optional[str] = ..., order_id: _Optional[str] = ..., opened_by: _Optional[str] = ..., first_response_due: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolution_due: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., sla_breached: _Optional[bool] = ...) -> None: ...
-
 class SupportCaseOpened(_message.Message):
     __slots__ = ("case", "recipient_ids")
     CASE_FIELD_NUMBER: _ClassVar[int]
     RECIPIENT_IDS_FIELD_NUMBER: _ClassVar[int]
-    case: CaseSummary
+    case: _support_pb2.CaseSummary
     recipient_ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, case: _Optional[_Union[CaseSummary, _Mapping]] = ..., recipient_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    def __init__(self, case: _Optional[_Union[_support_pb2.CaseSummary, _Mapping]] = ..., recipient_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class SupportCaseUpdated(_message.Message):
     __slots__ = ("case", "recipient_ids", "change")
     CASE_FIELD_NUMBER: _ClassVar[int]
     RECIPIENT_IDS_FIELD_NUMBER: _ClassVar[int]
     CHANGE_FIELD_NUMBER: _ClassVar[int]
-    case: CaseSummary
+    case: _support_pb2.CaseSummary
     recipient_ids: _containers.RepeatedScalarFieldContainer[str]
     change: str
-    def __init__(self, case: _Optional[_Union[CaseSummary, _Mapping]] = ..., recipient_ids: _Optional[_Iterable[str]] = ..., change: _Optional[str] = ...) -> None: ...
+    def __init__(self, case: _Optional[_Union[_support_pb2.CaseSummary, _Mapping]] = ..., recipient_ids: _Optional[_Iterable[str]] = ..., change: _Optional[str] = ...) -> None: ...
 
 class SupportCaseEscalated(_message.Message):
     __slots__ = ("case", "recipient_ids", "reason")
     CASE_FIELD_NUMBER: _ClassVar[int]
     RECIPIENT_IDS_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
-    case: CaseSummary
+    case: _support_pb2.CaseSummary
     recipient_ids: _containers.RepeatedScalarFieldContainer[str]
     reason: str
-    def __init__(self, case: _Optional[_Union[CaseSummary, _Mapping]] = ..., recipient_ids: _Optional[_Iterable[str]] = ..., reason: _Optional[str] = ...) -> None: ...
+    def __init__(self, case: _Optional[_Union[_support_pb2.CaseSummary, _Mapping]] = ..., recipient_ids: _Optional[_Iterable[str]] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class SupportCaseResolved(_message.Message):
     __slots__ = ("case", "recipient_ids", "note")
     CASE_FIELD_NUMBER: _ClassVar[int]
     RECIPIENT_IDS_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
-    case: CaseSummary
+    case: _support_pb2.CaseSummary
     recipient_ids: _containers.RepeatedScalarFieldContainer[str]
     note: str
-    def __init__(self, case: _Optional[_Union[CaseSummary, _Mapping]] = ..., recipient_ids: _Optional[_Iterable[str]] = ..., note: _Optional[str] = ...) -> None: ...
+    def __init__(self, case: _Optional[_Union[_support_pb2.CaseSummary, _Mapping]] = ..., recipient_ids: _Optional[_Iterable[str]] = ..., note: _Optional[str] = ...) -> None: ...
