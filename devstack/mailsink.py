@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import signal
 import uuid
@@ -33,14 +32,14 @@ from http import HTTPStatus
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, Session
+
+from devstack.json_http import Answer, HttpRequest, not_allowed, serve_json
 
 __all__ = ["MailSink", "main", "parse_message"]
 
 _HOST = "127.0.0.1"
-_MAX_HEADER_LINES = 100
 
 
 def _part_text(message: EmailMessage, subtype: str) -> str | None:
@@ -221,59 +220,29 @@ class MailSink:
         await self.stop()
 
     async def _serve_http(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            status, body = await self._handle_request(reader)
-        except (asyncio.IncompleteReadError, ConnectionError, ValueError):
-            status, body = HTTPStatus.BAD_REQUEST, {"error": "bad request"}
-        payload = json.dumps(body, ensure_ascii=False).encode()
-        head = (
-            f"HTTP/1.1 {status.value} {status.phrase}\r\n"
-            "Content-Type: application/json; charset=utf-8\r\n"
-            f"Content-Length: {len(payload)}\r\n"
-            "Connection: close\r\n\r\n"
-        )
-        with contextlib.suppress(ConnectionError):
-            writer.write(head.encode("latin-1") + payload)
-            await writer.drain()
-        writer.close()
-        with contextlib.suppress(ConnectionError):
-            await writer.wait_closed()
+        await serve_json(reader, writer, self._route)
 
-    async def _handle_request(self, reader: asyncio.StreamReader) -> tuple[HTTPStatus, Any]:
-        request_line = (await reader.readline()).decode("latin-1").strip()
-        parts = request_line.split()
-        if len(parts) != 3:
-            raise ValueError(request_line)
-        method, target, _version = parts
-        content_length = 0
-        for _ in range(_MAX_HEADER_LINES):
-            line = (await reader.readline()).decode("latin-1")
-            if line in ("\r\n", "\n", ""):
-                break
-            name, _, value = line.partition(":")
-            if name.strip().lower() == "content-length":
-                content_length = int(value.strip())
-        if content_length:
-            await reader.readexactly(content_length)
-
-        url = urlsplit(target)
-        if url.path == "/healthz":
-            return HTTPStatus.OK, {"status": "ok"}
-        if url.path == "/outage" and method in ("POST", "DELETE"):
+    async def _route(self, request: HttpRequest) -> Answer:
+        method = request.method
+        if request.path == "/healthz":
+            return HTTPStatus.OK, {"status": "ok"}, {}
+        if request.path == "/outage":
+            if method not in ("POST", "DELETE"):
+                return not_allowed(method)
             await (self.go_down() if method == "POST" else self.come_back())
-            return HTTPStatus.OK, {"down": self._down}
-        if url.path != "/messages":
-            return HTTPStatus.NOT_FOUND, {"error": f"no route for {url.path}"}
+            return HTTPStatus.OK, {"down": self._down}, {}
+        if request.path != "/messages":
+            return HTTPStatus.NOT_FOUND, {"error": f"no route for {request.path}"}, {}
         if method == "GET":
-            wanted = {addr.lower() for addr in parse_qs(url.query).get("to", [])}
+            wanted = {addr.lower() for addr in request.query.get("to", [])}
             messages = self.messages
             if wanted:
                 messages = [m for m in messages if wanted & {addr.lower() for addr in m["to"]}]
-            return HTTPStatus.OK, messages
+            return HTTPStatus.OK, messages, {}
         if method == "DELETE":
             self.clear()
-            return HTTPStatus.OK, {"deleted": True}
-        return HTTPStatus.METHOD_NOT_ALLOWED, {"error": f"{method} not allowed"}
+            return HTTPStatus.OK, {"deleted": True}, {}
+        return not_allowed(method)
 
 
 async def _serve_forever(smtp_port: int, http_port: int, store_path: Path | None) -> None:

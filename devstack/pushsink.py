@@ -41,20 +41,19 @@ from http import HTTPStatus
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeGuard
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from devstack.json_http import Answer, HttpRequest, not_allowed, serve_json
 
 __all__ = ["FCM_SCOPE", "PushSink", "main", "write_service_account"]
 
 FCM_SCOPE = "https://www.googleapis.com/auth/firebase.messaging"
 
 _HOST = "127.0.0.1"
-_MAX_HEADER_LINES = 100
-_MAX_BODY = 1 << 20
-_READ_TIMEOUT = 10.0  # a client that connects and says nothing must not hold a handler forever
 _TOKEN_LIFETIME = 3600
 _JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 _FCM_ERROR_TYPE = "type.googleapis.com/google.firebase.fcm.v1.FcmError"
@@ -325,63 +324,22 @@ class PushSink:
         await self.stop()
 
     async def _serve_http(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        extra_headers: dict[str, str] = {}
-        try:
-            async with asyncio.timeout(_READ_TIMEOUT):
-                status, body, extra_headers = await self._handle_request(reader)
-        except (asyncio.IncompleteReadError, ConnectionError, ValueError, TimeoutError):
-            status, body = HTTPStatus.BAD_REQUEST, {"error": "bad request"}
-        payload = json.dumps(body, ensure_ascii=False).encode()
-        head = (
-            f"HTTP/1.1 {status.value} {status.phrase}\r\n"
-            "Content-Type: application/json; charset=utf-8\r\n"
-            f"Content-Length: {len(payload)}\r\n"
-            + "".join(f"{name}: {value}\r\n" for name, value in extra_headers.items())
-            + "Connection: close\r\n\r\n"
-        )
-        with contextlib.suppress(ConnectionError):
-            writer.write(head.encode("latin-1") + payload)
-            await writer.drain()
-        writer.close()
-        with contextlib.suppress(ConnectionError):
-            await writer.wait_closed()
+        await serve_json(reader, writer, self._route)
 
-    async def _handle_request(self, reader: asyncio.StreamReader) -> tuple[HTTPStatus, Any, dict[str, str]]:
-        request_line = (await reader.readline()).decode("latin-1").strip()
-        parts = request_line.split()
-        if len(parts) != 3:
-            raise ValueError(request_line)
-        method, target, _version = parts
-        headers: dict[str, str] = {}
-        for _ in range(_MAX_HEADER_LINES):
-            line = (await reader.readline()).decode("latin-1")
-            if line in ("\r\n", "\n", ""):
-                break
-            name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
-        if "chunked" in headers.get("transfer-encoding", "").lower():
-            return HTTPStatus.LENGTH_REQUIRED, {"error": "send a Content-Length"}, {}
-        content_length = int(headers.get("content-length", "0"))
-        if not 0 <= content_length <= _MAX_BODY:
-            return HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"error": "body too large"}, {}
-        body = await reader.readexactly(content_length) if content_length else b""
-
-        url = urlsplit(target)
-        path = url.path
+    async def _route(self, request: HttpRequest) -> Answer:
+        method, path, body = request.method, request.path, request.body
         if path == "/healthz":
             return HTTPStatus.OK, {"status": "ok"}, {}
         if path == "/token":
-            if method != "POST":
-                return HTTPStatus.METHOD_NOT_ALLOWED, {"error": f"{method} not allowed"}, {}
-            return self._grant(body)
+            return self._grant(body) if method == "POST" else not_allowed(method)
         send = _SEND_PATH.match(path)
         if send is not None:
             if method != "POST":
-                return HTTPStatus.METHOD_NOT_ALLOWED, {"error": f"{method} not allowed"}, {}
-            return self._send(unquote(send.group(1)), headers.get("authorization", ""), body)
+                return not_allowed(method)
+            return self._send(unquote(send.group(1)), request.headers.get("authorization", ""), body)
         if path == "/messages":
             if method == "GET":
-                wanted = set(parse_qs(url.query).get("token", []))
+                wanted = set(request.query.get("token", []))
                 messages = self.messages
                 if wanted:
                     messages = [m for m in messages if m["token"] in wanted]
@@ -389,14 +347,14 @@ class PushSink:
             if method == "DELETE":
                 self.clear()
                 return HTTPStatus.OK, {"deleted": True}, {}
-            return HTTPStatus.METHOD_NOT_ALLOWED, {"error": f"{method} not allowed"}, {}
+            return not_allowed(method)
         if path == "/outage":
             if method == "POST":
                 return self._start_outage(body)
             if method == "DELETE":
                 self.clear_outage()
                 return HTTPStatus.OK, {"outage": None}, {}
-            return HTTPStatus.METHOD_NOT_ALLOWED, {"error": f"{method} not allowed"}, {}
+            return not_allowed(method)
         if path == "/tokens" and method == "DELETE":
             self.revoke_tokens()
             return HTTPStatus.OK, {"revoked": True}, {}
