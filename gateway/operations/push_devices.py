@@ -1,11 +1,12 @@
-"""registerPushDevice / unregisterPushDevice (REST ``POST /v1/push-devices``, ``DELETE
-/v1/push-devices/{token}``): the caller's devices that receive push notifications."""
+"""registerPushDevice / unregisterPushDevice (REST ``POST /v1/push-devices``, ``POST
+/v1/push-devices/unregister``): the caller's devices that receive push notifications. The token
+travels in the body, never in a URL (where access logs would keep it)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 
 from callsheet.notify.v1 import notify_pb2
 from gateway.inputs import check_arguments
@@ -39,12 +40,18 @@ async def register_push_device(
     return {"devices": response.devices}
 
 
-@router.delete("/push-devices/{token}", response_model=PushDevices)
-async def delete_push_device(
-    backends: BackendsDep, token: Annotated[str, Path(description="The device's registration token")]
+class UnregisterPushDeviceInput(ApiModel):
+    """The device to forget: its registration token."""
+
+    token: str
+
+
+@router.post("/push-devices/unregister", response_model=PushDevices)
+async def forget_push_device(
+    backends: BackendsDep, input: Annotated[GraphQLInput, body_input(UnregisterPushDeviceInput)]
 ) -> ApiObject:
     """Forgets one of the caller's devices (GraphQL `unregisterPushDevice`)."""
-    return await unregister_push_device(backends, token)
+    return await unregister_push_device(backends, input["token"])
 
 
 async def unregister_push_device(backends: BackendsDep, token: str) -> ApiObject:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import grpc
@@ -13,6 +14,7 @@ from callsheet_kit.settings import load
 from services.notify.adapters.couriers import EmailCourier, PushCourier
 from services.notify.adapters.directory import DevUserDirectory, HttpUserDirectory, UserDirectory
 from services.notify.adapters.mailer import SmtpMailer
+from services.notify.adapters.orders import GrpcOrders
 from services.notify.adapters.push import FcmPushProvider, ServiceAccount
 from services.notify.adapters.repositories import SqlNotifyUnitOfWork
 from services.notify.adapters.tables import kit_tables
@@ -23,6 +25,7 @@ from services.notify.entrypoints.consumers import handlers
 from services.notify.entrypoints.grpc_api import NotifyServicer
 from services.notify.usecases.deliver import Courier, DeliveryPolicy, deliver
 from services.notify.usecases.notify_event import Notifier
+from services.notify.usecases.order_briefs import OrderBriefs
 from services.notify.usecases.release_held import release_held
 
 NAME = "notify"
@@ -46,7 +49,16 @@ def build_parts(kit: ServiceKit) -> ServiceParts:
     templates = Templates(EVENT_TYPES)
     directory = user_directory(settings)
     mailer = SmtpMailer(host=settings.smtp_host, port=settings.smtp_port, sender=settings.mail_from)
-    notifier = Notifier(templates=templates, directory=directory, app_url=settings.app_url.rstrip("/"))
+    briefs = OrderBriefs(GrpcOrders(kit.peers))
+    notifier = Notifier(
+        templates=templates,
+        directory=directory,
+        app_url=settings.app_url.rstrip("/"),
+        briefs=briefs,
+        # Without a push provider no push is planned (it would wait for ever).
+        push=bool(settings.fcm_credentials_file),
+        max_event_age=timedelta(hours=settings.max_event_age_hours),
+    )
     policy = DeliveryPolicy(max_attempts=settings.delivery_attempts)
 
     def uow() -> SqlNotifyUnitOfWork:
@@ -84,6 +96,7 @@ def build_parts(kit: ServiceKit) -> ServiceParts:
         workers=[
             *(sending(courier) for courier in couriers),
             periodic("quiet-hours", lambda: release_held(uow, templates)),
+            periodic("order-briefs", lambda: briefs.fetch(uow)),
         ],
         on_stop=on_stop,
     )

@@ -24,3 +24,5 @@ class NotifySettings(ServiceSettings):
     fcm_endpoint: str = Field("https://fcm.googleapis.com", alias="CALLSHEET_FCM_ENDPOINT")
     # Attempts of one email or push before it is dead-lettered (about two hours apart at ten).
     delivery_attempts: int = Field(10, alias="CALLSHEET_DELIVERY_ATTEMPTS", ge=1, le=30)
+    # Events older than this are told to no one (a consumer catching up on history).
+    max_event_age_hours: float = Field(48.0, alias="CALLSHEET_NOTIFY_MAX_EVENT_AGE_HOURS", gt=0)

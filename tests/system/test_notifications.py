@@ -13,12 +13,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+import psycopg
 import pytest
 from saga_tools import PROVIDER, advance_clock, checkout, key, wait_for
-from system_client import CONFIRM, QUOTE, GraphQLError, System, fresh_slot, quote_input
+from system_client import CONFIRM, QUOTE, GraphQLError, System, fresh_slot, quote_input, rpc
 from test_cancellation_money import service_now
 from test_card_timeline import deliver_again, published_card_events
 from test_cards import EXTRAS, create
+
+from callsheet.orders.v1 import orders_pb2, orders_pb2_grpc
+from callsheet_kit.errors import DomainError, ErrorCode
 
 READER = "u_buyer_2"
 ADDRESS = f"{READER}@example.test"
@@ -322,3 +326,32 @@ def test_bad_preferences_name_the_field_and_change_nothing(system: System, chang
         assert refused.value.code == "INVALID_ARGUMENT"
         assert [v["field"] for v in refused.value.extensions["violations"]] == [f"input.{field}"]
         assert system.gql(READER, READ_PREFS)["notificationPreferences"] == before
+
+
+def test_a_card_event_of_an_order_without_a_brief_is_told_after_notify_reads_the_order(system: System) -> None:
+    order_id = book(system)
+    delivery(system, order_id, "order.confirmed")
+    # As for an order booked before notify kept briefs.
+    with psycopg.connect(system.stack.service_urls["notify"]) as conn:
+        assert conn.execute("DELETE FROM ntf.order_brief WHERE order_id = %s", (order_id,)).rowcount == 1
+    create(system, PROVIDER, order_id, "EXTRAS", EXTRAS)
+    sent = wait_for(
+        lambda: delivery(system, order_id, "card.requested.extras"), lambda d: d["status"] == "sent", what="the email"
+    )
+    assert len(mails_of(system, sent["id"])) == 1
+    with psycopg.connect(system.stack.service_urls["notify"]) as conn:
+        row = conn.execute(
+            "SELECT buyer_id, provider_id FROM ntf.order_brief WHERE order_id = %s", (order_id,)
+        ).fetchone()
+    assert row == (READER, PROVIDER)
+
+
+def test_notify_reads_any_order_on_its_own_account_and_no_other_service_does(system: System) -> None:
+    order_id = book(system)
+    request = orders_pb2.GetOrderRequest(order_id=order_id)
+    read = rpc(system, "orders", orders_pb2_grpc.OrdersServiceStub, "GetOrder", request, caller="notify")
+    assert read.order.buyer_id == READER
+    for caller, user in (("cards", ""), ("notify", "u_buyer_1")):
+        with pytest.raises(DomainError) as hidden:
+            rpc(system, "orders", orders_pb2_grpc.OrdersServiceStub, "GetOrder", request, caller=caller, user=user)
+        assert hidden.value.code is ErrorCode.NOT_FOUND

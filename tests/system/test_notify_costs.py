@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 import pytest
 import pytest_asyncio
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 from system_client import System
 
 from callsheet.events.v1.envelope_pb2 import EventEnvelope
@@ -36,9 +36,10 @@ from callsheet_kit.saga import SagaRunner
 from callsheet_kit.uow import KitParts
 from services.notify.adapters.couriers import EmailCourier
 from services.notify.adapters.directory import DevUserDirectory
-from services.notify.adapters.repositories import SqlNotifyUnitOfWork
+from services.notify.adapters.repositories import Outcome, SqlNotifyUnitOfWork
 from services.notify.adapters.tables import NotificationRow, PreferenceRow, kit_tables
 from services.notify.bootstrap import MIGRATIONS
+from services.notify.domain.messages import DeliveryStatus
 from services.notify.domain.rendering import Templates
 from services.notify.domain.routing import EVENT_TYPES
 from services.notify.entrypoints.consumers import handlers
@@ -264,7 +265,7 @@ async def test_a_batch_of_emails_goes_in_three_statements_and_a_failure_is_retri
 
     with notify.counting() as statements:
         assert await notify.send_emails() == 10
-    assert statements == ["UPDATE", "SELECT", "UPDATE"]  # take the batch, its readers' preferences, the outcomes
+    assert statements == ["WITH", "SELECT", "UPDATE"]  # take the batch, its readers' preferences, the outcomes
     emails = [row for row in await notify.notifications(buyer, provider) if row.channel == "email"]
     assert {(row.status, row.attempts, row.sent_at, row.last_error, row.next_attempt_at) for row in emails} == {
         ("sent", 1, notify.clock.at, None, None)
@@ -281,7 +282,7 @@ async def test_a_batch_of_emails_goes_in_three_statements_and_a_failure_is_retri
         }
     with notify.counting() as statements:
         assert await notify.send_emails() == 0
-    assert statements == ["UPDATE"]  # nothing is due: nothing more is read or written
+    assert statements == ["WITH"]  # nothing is due: nothing more is read or written
 
     # The provider's server refuses: their emails wait with the error and a backed-off next
     # attempt (30 s ± 20 % after the first failure), the buyer's go.
@@ -290,13 +291,8 @@ async def test_a_batch_of_emails_goes_in_three_statements_and_a_failure_is_retri
     mailbox.refuse.add(f"{provider}@example.test")
     with notify.counting() as statements:
         assert await notify.send_emails() == 4
-    assert statements == [
-        "UPDATE",
-        "SELECT",
-        "UPDATE",
-        "UPDATE",
-        "UPDATE",
-    ]  # the sends in one, the failures as one executemany
+    # Take, preferences, the sends in one, the failures as one executemany.
+    assert statements == ["WITH", "SELECT", "UPDATE", "UPDATE", "UPDATE"]
     failing = [row for row in await notify.notifications(provider) if row.status == "pending"]
     assert len(failing) == 2
     for row in failing:
@@ -451,3 +447,65 @@ async def test_preferences_are_read_once_per_unit_of_work_and_made_once_when_two
     assert (row.user_id, row.timezone, row.email) == (racer, "UTC", True)
     async with notify.db.transaction() as session:
         assert await session.scalar(select(func.count()).where(PreferenceRow.user_id == racer)) == 1
+
+
+@pytest.mark.asyncio
+async def test_news_older_than_two_days_is_told_to_no_one(notify: Notify) -> None:
+    buyer, provider = notify.user("Bea"), notify.user("Pia")
+    old = order_event(buyer, provider)
+    notify.clock.at = datetime(2026, 5, 11, 7, 0, 1, tzinfo=UTC)  # 48 h and a second after it happened
+    assert await notify.consumer.apply(old)
+    assert await notify.notifications(buyer, provider) == []
+
+
+@pytest.mark.asyncio
+async def test_an_outcome_written_after_another_replica_took_the_row_again_changes_nothing(notify: Notify) -> None:
+    buyer, provider = notify.user("Bea"), notify.user("Pia")
+    await notify.consumer.apply(order_event(buyer, provider))
+    async with notify.uow() as uow:
+        slow = await uow.take_due(EmailCourier(notify.mailbox).channel, lease=LEASE, limit=20)
+        await uow.commit()
+    # The slow replica's lease ends; another takes the emails again and sends them.
+    notify.clock.at += LEASE + timedelta(seconds=1)
+    assert await notify.send_emails() == 2
+    # The slow one's late word (a failure) finds the rows taken since: nothing changes.
+    async with notify.uow() as uow:
+        await uow.record_outcomes(
+            [Outcome(row.notification_id, DeliveryStatus.PENDING, error="late", retry_in=timedelta(0)) for row in slow],
+            taken={row.notification_id: row.attempts for row in slow},
+        )
+        await uow.commit()
+    emails = [row for row in await notify.notifications(buyer, provider) if row.channel == "email"]
+    assert {(row.status, row.attempts, row.last_error) for row in emails} == {("sent", 2, None)}
+
+
+@pytest.mark.asyncio
+async def test_a_message_that_cannot_render_is_dead_lettered_and_the_rest_of_the_batch_goes(notify: Notify) -> None:
+    buyer, provider = notify.user("Bea"), notify.user("Pia")
+    await notify.consumer.apply(order_event(buyer, provider))
+    emails = [row for row in await notify.notifications(buyer, provider) if row.channel == "email"]
+    broken, legacy = emails
+    async with notify.db.transaction() as session:
+        # One whose context lacks what its template needs; one made before messages were
+        # rendered per reader (no context: its stored words are sent).
+        await session.execute(
+            update(NotificationRow)
+            .where(NotificationRow.notification_id == broken.notification_id)
+            .values(context={"event_type": "order.confirmed"})
+        )
+        await session.execute(
+            update(NotificationRow)
+            .where(NotificationRow.notification_id == legacy.notification_id)
+            .values(context={}, title="Booking confirmed (legacy)", body="It is confirmed.")
+        )
+    assert await notify.send_emails() == 2
+    after = {row.notification_id: row for row in await notify.notifications(buyer, provider)}
+    assert after[broken.notification_id].status == "dead_letter"
+    assert after[broken.notification_id].last_error.startswith("rendering: ")
+    assert after[legacy.notification_id].status == "sent"
+    (mail,) = notify.mailbox.sent
+    assert (mail["message_id"], mail["subject"], mail["text"]) == (
+        legacy.notification_id,
+        "Booking confirmed (legacy)",
+        "It is confirmed.",
+    )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 
 from callsheet_kit.domain import Aggregate, DomainEvent
@@ -33,6 +33,8 @@ class Outcome:
     body: str | None = None
     error: str | None = None
     retry_in: timedelta | None = None
+    # The attempts to count from now on, when not those counted when it was taken (given back).
+    attempts: int | None = None
 
 
 @dataclass(frozen=True)
@@ -211,51 +213,60 @@ class SqlNotifyUnitOfWork(UnitOfWork):
             .order_by(NotificationRow.next_attempt_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
-            .scalar_subquery()
+            # Materialized: the rows are picked and locked once, whatever plan the UPDATE gets.
+            .cte("due")
+            .prefix_with("MATERIALIZED")
         )
         rows = await self.session.scalars(
             update(NotificationRow)
-            .where(NotificationRow.notification_id.in_(due))
+            .where(NotificationRow.notification_id == due.c.notification_id)
             .values(attempts=NotificationRow.attempts + 1, next_attempt_at=self.now + lease)
             .returning(NotificationRow)
             .execution_options(synchronize_session=False)
         )
         return sorted(rows, key=lambda row: row.notification_id)
 
-    async def record_outcomes(self, outcomes: Sequence[Outcome]) -> None:
-        """Writes what became of attempts: the plain sends (the usual case) in one statement, the
-        rest by primary key as one executemany per shape of row."""
+    async def record_outcomes(self, outcomes: Sequence[Outcome], *, taken: Mapping[str, int]) -> None:
+        """Writes what became of attempts, each only if its row is still as it was taken (pending,
+        with the attempts counted then, in ``taken``): an outcome that comes too late, after
+        another replica took the row again, changes nothing. The plain sends (the usual case) go
+        in one statement, the rest as one executemany per shape of row."""
+        table = cast(Table, NotificationRow.__table__)
+        still_taken = table.c.status == DeliveryStatus.PENDING
         plain = [
-            o.notification_id
+            (o.notification_id, taken[o.notification_id])
             for o in outcomes
             if o.status is DeliveryStatus.SENT and o.title is None and o.body is None
         ]
         if plain:
             await self.session.execute(
-                update(NotificationRow)
-                .where(NotificationRow.notification_id.in_(plain))
+                update(table)
+                .where(tuple_(table.c.notification_id, table.c.attempts).in_(plain), still_taken)
                 .values(status=DeliveryStatus.SENT, sent_at=self.now, last_error=None, next_attempt_at=None)
-                .execution_options(synchronize_session=False)
             )
+        done = {notification_id for notification_id, _ in plain}
         values: list[dict[str, Any]] = []
         for outcome in outcomes:
-            if outcome.notification_id in plain:
+            if outcome.notification_id in done:
                 continue
             value: dict[str, Any] = {
-                "notification_id": outcome.notification_id,
+                "b_id": outcome.notification_id,
+                "b_taken": taken[outcome.notification_id],
                 "status": outcome.status,
                 "last_error": outcome.error,
                 "next_attempt_at": self.now + outcome.retry_in if outcome.retry_in is not None else None,
                 "sent_at": self.now if outcome.status is DeliveryStatus.SENT else None,
             }
-            if outcome.title is not None:
-                value["title"] = outcome.title
-            if outcome.body is not None:
-                value["body"] = outcome.body
+            for name in ("title", "body", "attempts"):
+                if getattr(outcome, name) is not None:
+                    value[name] = getattr(outcome, name)
             values.append(value)
         # Rows of one shape per statement: executemany needs the same columns in each.
         for keys in sorted({tuple(sorted(value)) for value in values}):
-            await self.session.execute(update(NotificationRow), [v for v in values if tuple(sorted(v)) == keys])
+            statement = update(table).where(
+                table.c.notification_id == bindparam("b_id"), table.c.attempts == bindparam("b_taken"), still_taken
+            )
+            await self.session.execute(statement, [v for v in values if tuple(sorted(v)) == keys])
 
     async def held_due(self, *, limit: int) -> Sequence[NotificationRow]:
         """Held notifications whose quiet hours have ended, locked and skipped by other replicas."""
@@ -284,10 +295,15 @@ class SqlNotifyUnitOfWork(UnitOfWork):
     async def feed(
         self, user_id: str, channel: Channel, *, before: str | None, limit: int
     ) -> Sequence[NotificationRow]:
-        """A user's notifications of a channel, newest first."""
+        """A user's notifications of a channel that went, newest first (a feed entry the leak guard
+        refused is in the delivery log, not the feed)."""
         query = (
             select(NotificationRow)
-            .where(NotificationRow.user_id == user_id, NotificationRow.channel == channel)
+            .where(
+                NotificationRow.user_id == user_id,
+                NotificationRow.channel == channel,
+                NotificationRow.status == DeliveryStatus.SENT,
+            )
             .order_by(NotificationRow.notification_id.desc())
             .limit(limit)
         )

@@ -59,6 +59,8 @@ class CardFacts:
     responded_by: str = ""
     response_payload: Mapping[str, Any] = field(default_factory=dict)
     reason: str = ""
+    # True while the card waits on its creator (a proofs card's new round after a change request).
+    awaits_creator: bool = False
 
 
 @dataclass(frozen=True)

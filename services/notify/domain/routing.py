@@ -3,8 +3,8 @@
 The rules (docs/notifications.md):
 
 * an order's events reach both participants; a card's request and its reminder the one who must
-  answer; its answer the one who asked (both when the system answered); its close and reopening
-  both; the buyer hears of their payments and refunds, the provider of their payouts, both of a
+  answer (a proofs card waiting for a new round: its creator); an answer the other side of who
+  gave it (both when the system answered); its close and reopening both; the buyer hears of their payments and refunds, the provider of their payouts, both of a
   chargeback (the provider alone of its updates); support names a case's audience itself;
 * every message goes to the in-app feed at once; email unless the reader turned email off and
   the message is optional; push when the reader has a device and push on;
@@ -111,6 +111,7 @@ def recipients(
     participants: Participants | None,
     actor_id: str,
     card_created_by: str = "",
+    card_awaits_creator: bool = False,
     listed: Sequence[str] = (),
 ) -> list[str]:
     """Who hears of an event (see the module's rules), each once, in a stable order."""
@@ -119,10 +120,13 @@ def recipients(
         return list(dict.fromkeys(listed))
     if participants is None:
         return []
+    if family == "card.expiring" and card_awaits_creator:
+        return [card_created_by]
     if family in ("card.requested", "card.expiring"):
         return [participants.counterpart_of(card_created_by)]
     if family == "card.responded":
-        return [card_created_by] if actor_id else participants.both
+        # The other side of whoever answered (a provider's new proofs round goes to the buyer).
+        return [participants.counterpart_of(actor_id)] if actor_id else participants.both
     if event_type in BUYER_PAYMENT_EVENTS:
         return [participants.buyer_id]
     if event_type in PAYOUT_EVENTS or event_type == "dispute.updated":

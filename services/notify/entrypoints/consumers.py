@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from datetime import UTC
 from typing import Any
 
 from google.protobuf.message import Message
@@ -18,6 +17,7 @@ from callsheet.payments.v1 import events_pb2 as payment_events
 from callsheet.support.v1 import events_pb2 as support_events
 from callsheet_kit.consumer import Handler
 from callsheet_kit.proto import datetime_of
+from services.notify.adapters.orders import order_facts
 from services.notify.adapters.repositories import SqlNotifyUnitOfWork
 from services.notify.domain.compose import (
     CardFacts,
@@ -25,7 +25,6 @@ from services.notify.domain.compose import (
     DisputeFacts,
     MoneyFacts,
     Occurrence,
-    OrderFacts,
 )
 from services.notify.domain.routing import Participants
 from services.notify.usecases.notify_event import Notifier, notify_event
@@ -79,20 +78,6 @@ def _json(text: str) -> dict[str, Any]:
     return loaded if isinstance(loaded, dict) else {}
 
 
-def order_facts(order: orders_pb2.Order) -> OrderFacts:
-    """An order message as notify keeps it."""
-    return OrderFacts(
-        id=order.id,
-        buyer_id=order.buyer_id,
-        provider_id=order.provider_id,
-        role_code=order.role_code,
-        start_utc=order.start_utc.ToDatetime(tzinfo=UTC),
-        end_utc=order.end_utc.ToDatetime(tzinfo=UTC),
-        timezone=order.timezone or "UTC",
-        state=_enum_word(orders_pb2.OrderState, order.state, "ORDER_STATE_"),
-    )
-
-
 def _total(order: orders_pb2.Order) -> MoneyFacts | None:
     """The order's total from its price snapshot, if it has one."""
     price = _json(order.price_snapshot_json)
@@ -131,6 +116,8 @@ def card_occurrence(event: Any, envelope: EventEnvelope) -> Occurrence:
         responded_by=response.responder_user_id if response else "",
         response_payload=_json(response.payload_json) if response else {},
         reason=getattr(event, "reason", ""),
+        # A proofs card after a change request waits on its creator's new round.
+        awaits_creator=bool(card.responses) and card.responses[-1].action == cards_pb2.CARD_ACTION_REQUEST_CHANGES,
     )
     return _base(envelope, card.order_id, card=facts)
 

@@ -67,6 +67,8 @@ async def retry_delivery(uow: SqlNotifyUnitOfWork, command: RetryDelivery) -> No
         raise not_found("delivery")
     if row.status != DeliveryStatus.DEAD_LETTER:
         raise invalid_field("id", f"is {row.status}, not dead_letter: only a dead letter is sent again")
+    if row.channel == Channel.IN_APP:
+        raise invalid_field("id", "is a feed entry: only an email or a push is sent again")
     row.status, row.attempts, row.next_attempt_at = DeliveryStatus.PENDING, 0, uow.now
     await uow.session.flush()
     return row

@@ -3,28 +3,39 @@ preferences and quiet hours say (domain/routing.py has the rules)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from callsheet_kit.consumer import RetryLater
 from callsheet_kit.ids import new_id
 from services.notify.adapters.directory import UserDirectory
 from services.notify.adapters.repositories import SqlNotifyUnitOfWork
+from services.notify.adapters.tables import PreferenceRow
 from services.notify.domain.compose import Occurrence, OrderFacts, ReaderFacts, context_for
 from services.notify.domain.messages import DeliveryStatus
 from services.notify.domain.quiet_hours import QuietHours
 from services.notify.domain.rendering import Templates, UnsafePreview
 from services.notify.domain.routing import FEED_ONLY, Reader, breaks_through, category_of, plan, recipients
+from services.notify.usecases.order_briefs import OrderBriefs
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Notifier:
-    """What telling people needs beyond the transaction: the templates, who people are, and
-    where the app is."""
+    """What telling people needs beyond the transaction: the templates, who people are, where
+    the app is, the orders missing a brief, whether push is on, and how old news may be."""
 
     templates: Templates
     directory: UserDirectory
     app_url: str
+    briefs: OrderBriefs | None = None
+    push: bool = True
+    # An event older than this is told to no one: a consumer catching up on history (a new one
+    # starts from the stream's first event) must not mail people about last month.
+    max_event_age: timedelta = timedelta(hours=48)
 
 
 async def notify_event(
@@ -33,10 +44,23 @@ async def notify_event(
     """Adds the event's notifications, each reader's once per channel (a redelivered event adds
     nothing: the inbox stops it, and the unique (event, user, channel) would too). ``order`` is the
     order when the caller has it (an order's own event), else it is read from the order brief."""
+    if uow.now - occurrence.occurred_at > notifier.max_event_age:
+        log.info(
+            "%s %s is %s old: not told", occurrence.event_type, occurrence.event_id, uow.now - occurrence.occurred_at
+        )
+        return
     if order is None and occurrence.order_id:
         order = await uow.order(occurrence.order_id)
     if order is None and occurrence.order_id and occurrence.case is None:
-        # Every order, card and payment event comes after the order's first event; it is on its way.
+        if notifier.briefs is not None and notifier.briefs.unknown(occurrence.order_id):
+            log.warning(
+                "%s %s names an order orders does not know: not told", occurrence.event_type, occurrence.event_id
+            )
+            return
+        # The order's own first event is on its way (or, for an order older than the briefs,
+        # orders is asked for it): this one waits.
+        if notifier.briefs is not None:
+            notifier.briefs.want(occurrence.order_id)
         raise RetryLater(f"order {occurrence.order_id} not known yet")
     participants = occurrence.participants or (order.participants if order else None)
     readers = recipients(
@@ -44,6 +68,7 @@ async def notify_event(
         participants=participants,
         actor_id=occurrence.actor_id,
         card_created_by=occurrence.card.created_by if occurrence.card else "",
+        card_awaits_creator=occurrence.card.awaits_creator if occurrence.card else False,
         listed=occurrence.case.recipient_ids if occurrence.case else (),
     )
     if not readers:
@@ -68,8 +93,8 @@ async def notify_event(
             user_id=user_id,
             email=prefs.email,
             push=prefs.push,
-            has_device=bool(devices.get(user_id)),
-            quiet_hours=QuietHours.of(prefs.quiet_hours_start, prefs.quiet_hours_end, prefs.timezone),
+            has_device=notifier.push and bool(devices.get(user_id)),
+            quiet_hours=_quiet_hours(prefs),
         )
         context = context_for(
             occurrence,
@@ -114,3 +139,13 @@ async def notify_event(
                 }
             )
     await uow.add_notifications(rows)
+
+
+def _quiet_hours(prefs: PreferenceRow) -> QuietHours | None:
+    """The reader's quiet hours; none when what is stored is not a window (never a reason to fail
+    every event of theirs)."""
+    try:
+        return QuietHours.of(prefs.quiet_hours_start, prefs.quiet_hours_end, prefs.timezone)
+    except ValueError:
+        log.warning("quiet hours of %s are not a window; none applied", prefs.user_id)
+        return None

@@ -35,14 +35,17 @@ async def release_held(uow: Callable[[], SqlNotifyUnitOfWork], templates: Templa
                     row.status, row.next_attempt_at = DeliveryStatus.PENDING, work.now
                 continue
             digest_id = new_id("ntf")
-            context = digest_context([row.context for row in group], titles=[(row.title, row.body) for row in group])
+            safe_mode = preferences[user_id].safe_mode
             try:
-                rendered = templates.render(
-                    "digest", Channel(channel), context, safe_mode=preferences[user_id].safe_mode
-                )
-                title, body, status, error = rendered.title, rendered.text, DeliveryStatus.PENDING, None
-            except UnsafePreview as refused:
-                title, body, status, error = "digest", "", DeliveryStatus.DEAD_LETTER, str(refused)
+                # Each member in its words by the reader's preferences now (safe mode may be new).
+                parts = [_member_words(templates, row, safe_mode) for row in group]
+                context = digest_context([row.context for row in group], titles=parts)
+                rendered = templates.render("digest", Channel(channel), context, safe_mode=safe_mode)
+            except UnsafePreview:
+                # Never lose them to the digest: each goes on its own, rendered (and checked) when sent.
+                for row in group:
+                    row.status, row.next_attempt_at = DeliveryStatus.PENDING, work.now
+                continue
             digests.append(
                 {
                     "notification_id": digest_id,
@@ -52,16 +55,16 @@ async def release_held(uow: Callable[[], SqlNotifyUnitOfWork], templates: Templa
                     "user_id": user_id,
                     "order_id": order_id,
                     "channel": channel,
-                    "title": title,
-                    "body": body,
-                    "status": status,
+                    "title": rendered.title,
+                    "body": rendered.text,
+                    "status": DeliveryStatus.PENDING,
                     "attempts": 0,
-                    "last_error": error,
+                    "last_error": None,
                     "created_at": work.now,
                     "sent_at": None,
                     "category": context["category"],
                     "context": context,
-                    "next_attempt_at": work.now if status is DeliveryStatus.PENDING else None,
+                    "next_attempt_at": work.now,
                     "hold_until": None,
                 }
             )
@@ -70,3 +73,11 @@ async def release_held(uow: Callable[[], SqlNotifyUnitOfWork], templates: Templa
         await work.add_notifications(digests)
         await work.commit()
         return len(rows)
+
+
+def _member_words(templates: Templates, row: NotificationRow, safe_mode: bool) -> tuple[str, str]:
+    """A held message's title and text as it would be sent on its own now."""
+    if not row.context:
+        return row.title, row.body
+    rendered = templates.render(row.event_type, Channel(row.channel), row.context, safe_mode=safe_mode)
+    return rendered.title, rendered.text

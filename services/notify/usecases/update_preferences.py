@@ -31,7 +31,7 @@ def _valid_hhmm(value: str) -> bool:
     parts = value.split(":")
     return (
         len(parts) == 2
-        and all(p.isdigit() and len(p) == 2 for p in parts)
+        and all(p.isascii() and p.isdigit() and len(p) == 2 for p in parts)
         and int(parts[0]) < 24
         and int(parts[1]) < 60
     )
@@ -65,7 +65,8 @@ async def update_preferences(uow: SqlNotifyUnitOfWork, command: UpdatePreference
         if not len(violations):
             try:
                 ZoneInfo(command.timezone)
-            except (ZoneInfoNotFoundError, ValueError):
+            except (ZoneInfoNotFoundError, ValueError, OSError):
+                # OSError: a name that is a directory of the zone database ("America").
                 violations.add("timezone", "must be an IANA time zone name such as Europe/Berlin")
     for name, value in (("quiet_hours_start", command.quiet_hours_start), ("quiet_hours_end", command.quiet_hours_end)):
         if value:

@@ -1,6 +1,8 @@
 """Who may see an order, and who may command it.
 
-Participants and support staff see an order; anyone else learns nothing. The commands that are
+Participants and support staff see an order, and so do the services that tell participants of
+their orders or build support's evidence (notify, support) when they read one on their own
+account (acting for no user); anyone else learns nothing. The commands that are
 the side effects of action cards (and of support's dispute cases) come from those services
 alone, with their own credentials: no user may call them, whoever they are.
 """
@@ -16,12 +18,20 @@ from services.orders.usecases.ports import OrdersUnitOfWork
 
 CARDS = frozenset({"cards"})
 SUPPORT = frozenset({"support"})
+# Services that may read any order on their own account.
+ORDER_READERS = frozenset({"notify", "support"})
 
 
-async def visible_order(uow: OrdersUnitOfWork, caller: Caller, order_id: str, *, lock: bool = False) -> Order:
-    """The order when the caller may see it (locked for update when asked); NOT_FOUND otherwise."""
+async def visible_order(
+    uow: OrdersUnitOfWork, caller: Caller, order_id: str, *, lock: bool = False, readers: frozenset[str] = frozenset()
+) -> Order:
+    """The order when the caller may see it (locked for update when asked); NOT_FOUND otherwise.
+
+    ``readers`` are the services that may see any order when they call acting for no user.
+    """
     order = await uow.orders.get(order_id, lock=lock) if order_id else None
-    if order is None or not visible_to(order.parties, caller.user_id, is_staff=caller.is_staff):
+    as_service = bool(caller.service) and caller.service in readers and not caller.user_id
+    if order is None or not (as_service or visible_to(order.parties, caller.user_id, is_staff=caller.is_staff)):
         raise not_found("order")
     return order
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from callsheet_kit.uow import transactional
 from services.orders.domain.order import Order
-from services.orders.usecases.access import visible_order
+from services.orders.usecases.access import ORDER_READERS, visible_order
 from services.orders.usecases.list_timeline import timeline_page
 from services.orders.usecases.ports import Command, OrdersUnitOfWork, TimelineRecord
 
@@ -30,8 +30,9 @@ class OrderView:
 
 @transactional()
 async def get_order(uow: OrdersUnitOfWork, command: GetOrder) -> OrderView:
-    """The order; NOT_FOUND for anyone but its participants and staff."""
-    order = await visible_order(uow, command.caller, command.order_id)
+    """The order; NOT_FOUND for anyone but its participants, staff, and notify and support on
+    their own account."""
+    order = await visible_order(uow, command.caller, command.order_id, readers=ORDER_READERS)
     if command.timeline_size <= 0:
         return OrderView(order)
     return OrderView(order, await timeline_page(uow, order.order_id, size=command.timeline_size))
