@@ -19,6 +19,7 @@ import psycopg
 import pytest
 import pytest_asyncio
 from sqlalchemy import event, func, select, update
+from sqlalchemy.engine.interfaces import ExecuteStyle
 from system_client import System
 
 from callsheet.events.v1.envelope_pb2 import EventEnvelope
@@ -122,7 +123,9 @@ class Notify:
 
     def _count(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
         if self.statements is not None:
-            self.statements.extend([statement.split()[0]] * (len(parameters) if executemany else 1))
+            # One INSERT of many rows (insertmanyvalues) is one statement; an executemany one per row.
+            one = not executemany or context.execute_style is ExecuteStyle.INSERTMANYVALUES
+            self.statements.extend([statement.split()[0]] * (1 if one else len(parameters)))
 
     @contextmanager
     def counting(self) -> Iterator[list[str]]:

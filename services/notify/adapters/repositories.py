@@ -193,7 +193,12 @@ class SqlNotifyUnitOfWork(UnitOfWork):
         """Adds notifications in one statement; an event reaches a user on a channel once (a
         repeat adds nothing)."""
         if rows:
-            await self.session.execute(insert(NotificationRow).values(list(rows)).on_conflict_do_nothing())
+            # Parameters apart from the statement: it is compiled once and cached, and (with
+            # RETURNING) still sent as one INSERT of many rows, by SQLAlchemy's insertmanyvalues.
+            table = cast(Table, NotificationRow.__table__)
+            await self.session.execute(
+                insert(table).on_conflict_do_nothing().returning(table.c.notification_id), list(rows)
+            )
 
     async def take_due(self, channel: Channel, *, lease: timedelta, limit: int) -> Sequence[NotificationRow]:
         """Takes up to ``limit`` due notifications of a channel for an attempt, oldest due first.
