@@ -11,18 +11,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from callsheet_kit.errors import Violations
-from services.cards.domain.kinds.base import (
-    CardKind,
-    Context,
-    OnExpiry,
-    Outcome,
-    Payload,
-    Responder,
-    ResponseRule,
-    as_object,
-    only_keys,
-    text,
-)
+from callsheet_kit.validation import as_object, only_keys
+from callsheet_kit.validation import json_text as text
+from services.cards.domain.kinds.base import CardKind, Context, OnExpiry, Outcome, Payload, Responder, ResponseRule
 from services.cards.domain.kinds.extras import check_nothing
 from services.cards.domain.model import CardAction, CardType, OrderState, OrderView, Party
 

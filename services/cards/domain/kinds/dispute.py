@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from callsheet_kit.errors import Violations
+from callsheet_kit.validation import as_object, integer, listing, media_id, only_keys
+from callsheet_kit.validation import json_text as text
 from services.cards.domain.kinds.base import (
     MAX_ITEM_CENTS,
     MAX_MEDIA,
@@ -20,12 +22,6 @@ from services.cards.domain.kinds.base import (
     Payload,
     Responder,
     ResponseRule,
-    as_object,
-    integer,
-    listing,
-    media_id,
-    only_keys,
-    text,
 )
 from services.cards.domain.model import CardAction, CardType, OrderState, OrderView, Party
 

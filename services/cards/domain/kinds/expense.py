@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from callsheet_kit.errors import Violations
+from callsheet_kit.validation import as_object, integer, listing, media_id, only_keys
+from callsheet_kit.validation import json_text as text
 from services.cards.domain.kinds.base import (
     MAX_ITEM_CENTS,
     MAX_ITEMS,
@@ -17,13 +19,7 @@ from services.cards.domain.kinds.base import (
     Payload,
     Responder,
     ResponseRule,
-    as_object,
     currency,
-    integer,
-    listing,
-    media_id,
-    only_keys,
-    text,
 )
 from services.cards.domain.kinds.extras import check_nothing
 from services.cards.domain.model import CardAction, CardType, OrderState, OrderView, Party

@@ -13,21 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from callsheet_kit.errors import Violations
-from services.cards.domain.kinds.base import (
-    MAX_MEDIA,
-    CardKind,
-    Context,
-    Outcome,
-    Payload,
-    Responder,
-    ResponseRule,
-    as_object,
-    boolean,
-    listing,
-    media_id,
-    only_keys,
-    text,
-)
+from callsheet_kit.validation import as_object, boolean, listing, media_id, only_keys
+from callsheet_kit.validation import json_text as text
+from services.cards.domain.kinds.base import MAX_MEDIA, CardKind, Context, Outcome, Payload, Responder, ResponseRule
 from services.cards.domain.model import CardAction, CardType, OrderState, OrderView, Party
 
 LIFETIME = timedelta(days=7)

@@ -13,20 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from callsheet_kit.errors import Violations
-from services.cards.domain.kinds.base import (
-    CardKind,
-    Context,
-    Outcome,
-    Payload,
-    Responder,
-    ResponseRule,
-    as_object,
-    integer,
-    listing,
-    only_keys,
-    text,
-    utc,
-)
+from callsheet_kit.validation import as_object, integer, listing, only_keys, utc
+from callsheet_kit.validation import json_text as text
+from services.cards.domain.kinds.base import CardKind, Context, Outcome, Payload, Responder, ResponseRule
 from services.cards.domain.model import CardAction, CardType, OrderState, OrderView, Party
 
 MAX_SLOTS = 5
