@@ -12,6 +12,8 @@ optionally, appended as JSON lines to a file. A tiny HTTP/1.1 server on
   get connection refused; ``DELETE /outage`` listens again on the same port
 * ``GET /healthz`` - liveness
 
+The HTTP view keeps the newest 20,000 messages.
+
 Run standalone with ``python -m devstack.mailsink --smtp-port N --http-port M``
 or in-process with ``async with MailSink(0, 0) as sink: ...``.
 """
@@ -23,6 +25,7 @@ import asyncio
 import json
 import signal
 import uuid
+from collections import deque
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from email import policy
@@ -38,6 +41,8 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, Session
 from devstack.json_http import Answer, HttpRequest, not_allowed, serve_json
 
 __all__ = ["MailSink", "main", "parse_message"]
+
+MAX_MESSAGES = 20_000
 
 _HOST = "127.0.0.1"
 
@@ -102,12 +107,21 @@ class MailSink:
     :attr:`smtp_port` and :attr:`http_port` once started.
     """
 
-    def __init__(self, smtp_port: int = 0, http_port: int = 0, *, store_path: Path | None = None) -> None:
-        """Configure (but do not start) the sink; ``store_path`` gets one JSON line per message."""
+    def __init__(
+        self,
+        smtp_port: int = 0,
+        http_port: int = 0,
+        *,
+        store_path: Path | None = None,
+        max_messages: int = MAX_MESSAGES,
+    ) -> None:
+        """Configure (but do not start) the sink; ``store_path`` gets one JSON line per message
+        (all of them); the HTTP view keeps the newest ``max_messages``."""
         self._smtp_port = smtp_port
         self._http_port = http_port
         self._store_path = store_path
-        self._messages: list[dict[str, Any]] = []
+        # The newest messages only: a sink left running for days must not grow without end.
+        self._messages: deque[dict[str, Any]] = deque(maxlen=max_messages)
         self._smtp_server: asyncio.Server | None = None
         self._http_server: asyncio.Server | None = None
         self._sessions: set[SMTP] = set()
