@@ -21,6 +21,7 @@ from services.notify.domain.routing import Participants, family_of
 
 _MEDIA_ID = re.compile(r"^med_[A-Za-z0-9_-]+$")
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}
+_CAUTION: dict[bool | None, int] = {False: 0, None: 1, True: 2}
 _ZERO_DECIMAL = {"JPY", "KRW", "VND", "CLP", "ISK", "HUF", "TWD", "UGX"}
 
 
@@ -139,7 +140,8 @@ def media_of(occurrence: Occurrence, *, app_url: str) -> list[dict[str, Any]]:
     for found, nsfw in _media_refs(
         [occurrence.card.payload, occurrence.card.progress, occurrence.card.response_payload]
     ):
-        if known.get(found) is None:
+        # The most cautious word a card gives an item wins: NSFW anywhere, then unknown, then safe.
+        if found not in known or _CAUTION[nsfw] > _CAUTION[known[found]]:
             known[found] = nsfw
     base = f"{app_url}/orders/{occurrence.order_id}/media"
     return [
