@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 
 from callsheet_kit.domain import Aggregate, DomainEvent
+from callsheet_kit.ids import new_id
 from callsheet_kit.uow import KitParts, UnitOfWork
 from services.notify.adapters.tables import NotificationRow, OrderBriefRow, PreferenceRow, PushDeviceRow
 from services.notify.domain.compose import OrderFacts
@@ -45,6 +46,46 @@ class DeliveryFilter:
     status: str = ""
     channel: str = ""
     order_id: str = ""
+
+
+def new_notification(
+    *,
+    event_id: str,
+    event_type: str,
+    user_id: str,
+    order_id: str | None,
+    channel: str,
+    title: str,
+    body: str,
+    status: DeliveryStatus,
+    category: str,
+    context: Mapping[str, Any],
+    now: datetime,
+    hold_until: datetime | None = None,
+    last_error: str | None = None,
+    notification_id: str = "",
+) -> dict[str, Any]:
+    """The row of a new notification for ``add_notifications``: sent now when it is SENT (the
+    feed), due now when PENDING, neither when HELD or dead-lettered."""
+    return {
+        "notification_id": notification_id or new_id("ntf"),
+        "event_id": event_id,
+        "event_type": event_type,
+        "user_id": user_id,
+        "order_id": order_id or None,
+        "channel": channel,
+        "title": title,
+        "body": body,
+        "status": status,
+        "attempts": 0,
+        "last_error": last_error,
+        "created_at": now,
+        "sent_at": now if status is DeliveryStatus.SENT else None,
+        "category": category,
+        "context": context,
+        "next_attempt_at": now if status is DeliveryStatus.PENDING else None,
+        "hold_until": hold_until,
+    }
 
 
 class SqlNotifyUnitOfWork(UnitOfWork):

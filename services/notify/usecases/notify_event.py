@@ -9,9 +9,8 @@ from datetime import timedelta
 from typing import Any
 
 from callsheet_kit.consumer import RetryLater
-from callsheet_kit.ids import new_id
 from services.notify.adapters.directory import UserDirectory
-from services.notify.adapters.repositories import SqlNotifyUnitOfWork
+from services.notify.adapters.repositories import SqlNotifyUnitOfWork, new_notification
 from services.notify.adapters.tables import PreferenceRow
 from services.notify.domain.compose import Occurrence, OrderFacts, ReaderFacts, context_for
 from services.notify.domain.messages import DeliveryStatus
@@ -118,25 +117,21 @@ async def notify_event(
             except UnsafePreview as refused:
                 status, error, title, body = DeliveryStatus.DEAD_LETTER, str(refused), occurrence.event_type, ""
             rows.append(
-                {
-                    "notification_id": new_id("ntf"),
-                    "event_id": occurrence.event_id,
-                    "event_type": occurrence.event_type,
-                    "user_id": user_id,
-                    "order_id": occurrence.order_id or None,
-                    "channel": planned.channel,
-                    "title": title,
-                    "body": body,
-                    "status": status,
-                    "attempts": 0,
-                    "last_error": error,
-                    "created_at": now,
-                    "sent_at": now if status is DeliveryStatus.SENT else None,
-                    "category": category,
-                    "context": context,
-                    "next_attempt_at": now if status is DeliveryStatus.PENDING else None,
-                    "hold_until": planned.hold_until,
-                }
+                new_notification(
+                    event_id=occurrence.event_id,
+                    event_type=occurrence.event_type,
+                    user_id=user_id,
+                    order_id=occurrence.order_id,
+                    channel=planned.channel,
+                    title=title,
+                    body=body,
+                    status=status,
+                    category=category,
+                    context=context,
+                    now=now,
+                    hold_until=planned.hold_until,
+                    last_error=error,
+                )
             )
     await uow.add_notifications(rows)
 

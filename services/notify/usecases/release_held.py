@@ -7,7 +7,7 @@ from collections.abc import Callable
 from itertools import groupby
 
 from callsheet_kit.ids import new_id
-from services.notify.adapters.repositories import SqlNotifyUnitOfWork
+from services.notify.adapters.repositories import SqlNotifyUnitOfWork, new_notification
 from services.notify.adapters.tables import NotificationRow
 from services.notify.domain.compose import digest_context
 from services.notify.domain.messages import Channel, DeliveryStatus
@@ -47,26 +47,21 @@ async def release_held(uow: Callable[[], SqlNotifyUnitOfWork], templates: Templa
                     row.status, row.next_attempt_at = DeliveryStatus.PENDING, work.now
                 continue
             digests.append(
-                {
-                    "notification_id": digest_id,
+                new_notification(
+                    notification_id=digest_id,
                     # One digest per first held message: a repeated release makes no second one.
-                    "event_id": f"digest:{group[0].notification_id}",
-                    "event_type": "digest",
-                    "user_id": user_id,
-                    "order_id": order_id,
-                    "channel": channel,
-                    "title": rendered.title,
-                    "body": rendered.text,
-                    "status": DeliveryStatus.PENDING,
-                    "attempts": 0,
-                    "last_error": None,
-                    "created_at": work.now,
-                    "sent_at": None,
-                    "category": context["category"],
-                    "context": context,
-                    "next_attempt_at": work.now,
-                    "hold_until": None,
-                }
+                    event_id=f"digest:{group[0].notification_id}",
+                    event_type="digest",
+                    user_id=user_id,
+                    order_id=order_id,
+                    channel=channel,
+                    title=rendered.title,
+                    body=rendered.text,
+                    status=DeliveryStatus.PENDING,
+                    category=context["category"],
+                    context=context,
+                    now=work.now,
+                )
             )
             for row in group:
                 row.status, row.digest_id = DeliveryStatus.DIGESTED, digest_id
