@@ -240,3 +240,71 @@ class ListCardsResponse(_message.Message):
     CARDS_FIELD_NUMBER: _ClassVar[int]
     cards: _containers.RepeatedCompositeFieldContainer[Card]
     def __init__(self, cards: _Optional[_Iterable[_Union[Card, _Mapping]]] = ...) -> None: ...
+
+class ResolveDisputeCardRequest(_message.Message):
+    __slots__ = ("request_id", "card_id", "note")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CARD_ID_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    card_id: str
+    note: str
+    def __init__(self, request_id: _Optional[str] = ..., card_id: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+
+class ResolveDisputeCardResponse(_message.Message):
+    __slots__ = ("card",)
+    CARD_FIELD_NUMBER: _ClassVar[int]
+    card: Card
+    def __init__(self, card: _Optional[_Union[Card, _Mapping]] = ...) -> None: ...
+
+class SetMediaHiddenRequest(_message.Message):
+    __slots__ = ("request_id", "media_ids", "hidden", "reason")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    MEDIA_IDS_FIELD_NUMBER: _ClassVar[int]
+    HIDDEN_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    media_ids: _containers.RepeatedScalarFieldContainer[str]
+    hidden: bool
+    reason: str
+    def __init__(self, request_id: _Optional[str] = ..., media_ids: _Optional[_Iterable[str]] = ..., hidden: _Optional[bool] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class SetMediaHiddenResponse(_message.Message):
+    __slots__ = ("media",)
+    MEDIA_FIELD_NUMBER: _ClassVar[int]
+    media: _containers.RepeatedCompositeFieldContainer[MediaInfo]
+    def __init__(self, media: _Optional[_Iterable[_Union[MediaInfo, _Mapping]]] = ...) -> None: ...
+
+class DescribeMediaRequest(_message.Message):
+    __slots__ = ("media_ids",)
+    MEDIA_IDS_FIELD_NUMBER: _ClassVar[int]
+    media_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, media_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class MediaInfo(_message.Message):
+    __slots__ = ("id", "order_id", "uploader_id", "filename", "content_type", "nsfw", "hidden", "hidden_reason", "created_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    UPLOADER_ID_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    NSFW_FIELD_NUMBER: _ClassVar[int]
+    HIDDEN_FIELD_NUMBER: _ClassVar[int]
+    HIDDEN_REASON_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    order_id: str
+    uploader_id: str
+    filename: str
+    content_type: str
+    nsfw: bool
+    hidden: bool
+    hidden_reason: str
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., order_id: _Optional[str] = ..., uploader_id: _Optional[str] = ..., filename: _Optional[str] = ..., content_type: _Optional[str] = ..., nsfw: _Optional[bool] = ..., hidden: _Optional[bool] = ..., hidden_reason: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class DescribeMediaResponse(_message.Message):
+    __slots__ = ("media",)
+    MEDIA_FIELD_NUMBER: _ClassVar[int]
+    media: _containers.RepeatedCompositeFieldContainer[MediaInfo]
+    def __init__(self, media: _Optional[_Iterable[_Union[MediaInfo, _Mapping]]] = ...) -> None: ...

@@ -74,6 +74,21 @@ class CardsServiceStub:
                 request_serializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.ListDeliverablesRequest.SerializeToString,
                 response_deserializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.ListDeliverablesResponse.FromString,
                 _registered_method=True)
+        self.ResolveDisputeCard = channel.unary_unary(
+                '/callsheet.cards.v1.CardsService/ResolveDisputeCard',
+                request_serializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.ResolveDisputeCardRequest.SerializeToString,
+                response_deserializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.ResolveDisputeCardResponse.FromString,
+                _registered_method=True)
+        self.SetMediaHidden = channel.unary_unary(
+                '/callsheet.cards.v1.CardsService/SetMediaHidden',
+                request_serializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.SetMediaHiddenRequest.SerializeToString,
+                response_deserializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.SetMediaHiddenResponse.FromString,
+                _registered_method=True)
+        self.DescribeMedia = channel.unary_unary(
+                '/callsheet.cards.v1.CardsService/DescribeMedia',
+                request_serializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.DescribeMediaRequest.SerializeToString,
+                response_deserializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.DescribeMediaResponse.FromString,
+                _registered_method=True)
 
 
 class CardsServiceServicer:
@@ -136,6 +151,30 @@ class CardsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ResolveDisputeCard(self, request, context):
+        """Support resolves a DISPUTE card's case: the card's payout freeze is released, the order's
+        payout is settled (scheduled once, if the dispute came before completion) and the card
+        closes. Support only; repeated calls for the same card change nothing more.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetMediaHidden(self, request, context):
+        """Hides media wherever it is served (a DMCA takedown, a policy violation) or restores it
+        (support only). Hidden media keep their record; their links stop working.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DescribeMedia(self, request, context):
+        """Describes media by id: their order, uploader and state (support and staff only).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CardsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -173,6 +212,21 @@ def add_CardsServiceServicer_to_server(servicer, server):
                     servicer.ListDeliverables,
                     request_deserializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.ListDeliverablesRequest.FromString,
                     response_serializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.ListDeliverablesResponse.SerializeToString,
+            ),
+            'ResolveDisputeCard': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResolveDisputeCard,
+                    request_deserializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.ResolveDisputeCardRequest.FromString,
+                    response_serializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.ResolveDisputeCardResponse.SerializeToString,
+            ),
+            'SetMediaHidden': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetMediaHidden,
+                    request_deserializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.SetMediaHiddenRequest.FromString,
+                    response_serializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.SetMediaHiddenResponse.SerializeToString,
+            ),
+            'DescribeMedia': grpc.unary_unary_rpc_method_handler(
+                    servicer.DescribeMedia,
+                    request_deserializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.DescribeMediaRequest.FromString,
+                    response_serializer=callsheet_dot_cards_dot_v1_dot_cards__pb2.DescribeMediaResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -369,6 +423,87 @@ class CardsService:
             '/callsheet.cards.v1.CardsService/ListDeliverables',
             callsheet_dot_cards_dot_v1_dot_cards__pb2.ListDeliverablesRequest.SerializeToString,
             callsheet_dot_cards_dot_v1_dot_cards__pb2.ListDeliverablesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResolveDisputeCard(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.cards.v1.CardsService/ResolveDisputeCard',
+            callsheet_dot_cards_dot_v1_dot_cards__pb2.ResolveDisputeCardRequest.SerializeToString,
+            callsheet_dot_cards_dot_v1_dot_cards__pb2.ResolveDisputeCardResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetMediaHidden(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.cards.v1.CardsService/SetMediaHidden',
+            callsheet_dot_cards_dot_v1_dot_cards__pb2.SetMediaHiddenRequest.SerializeToString,
+            callsheet_dot_cards_dot_v1_dot_cards__pb2.SetMediaHiddenResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DescribeMedia(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.cards.v1.CardsService/DescribeMedia',
+            callsheet_dot_cards_dot_v1_dot_cards__pb2.DescribeMediaRequest.SerializeToString,
+            callsheet_dot_cards_dot_v1_dot_cards__pb2.DescribeMediaResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -26,7 +26,7 @@ from callsheet.events.v1 import options_pb2 as callsheet_dot_events_dot_v1_dot_o
 from callsheet.support.v1 import support_pb2 as callsheet_dot_support_dot_v1_dot_support__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!callsheet/support/v1/events.proto\x12\x14\x63\x61llsheet.support.v1\x1a!callsheet/events/v1/options.proto\x1a\"callsheet/support/v1/support.proto\"t\n\x11SupportCaseOpened\x12/\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32!.callsheet.support.v1.CaseSummary\x12\x15\n\rrecipient_ids\x18\x02 \x03(\t:\x17\xca\xf3\x18\x13support.case.opened\"\x86\x01\n\x12SupportCaseUpdated\x12/\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32!.callsheet.support.v1.CaseSummary\x12\x15\n\rrecipient_ids\x18\x02 \x03(\t\x12\x0e\n\x06\x63hange\x18\x03 \x01(\t:\x18\xca\xf3\x18\x14support.case.updated\"\x8a\x01\n\x14SupportCaseEscalated\x12/\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32!.callsheet.support.v1.CaseSummary\x12\x15\n\rrecipient_ids\x18\x02 \x03(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t:\x1a\xca\xf3\x18\x16support.case.escalated\"\x86\x01\n\x13SupportCaseResolved\x12/\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32!.callsheet.support.v1.CaseSummary\x12\x15\n\rrecipient_ids\x18\x02 \x03(\t\x12\x0c\n\x04note\x18\x03 \x01(\t:\x19\xca\xf3\x18\x15support.case.resolvedb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!callsheet/support/v1/events.proto\x12\x14\x63\x61llsheet.support.v1\x1a!callsheet/events/v1/options.proto\x1a\"callsheet/support/v1/support.proto\"t\n\x11SupportCaseOpened\x12/\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32!.callsheet.support.v1.CaseSummary\x12\x15\n\rrecipient_ids\x18\x02 \x03(\t:\x17\xca\xf3\x18\x13support.case.opened\"\x86\x01\n\x12SupportCaseUpdated\x12/\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32!.callsheet.support.v1.CaseSummary\x12\x15\n\rrecipient_ids\x18\x02 \x03(\t\x12\x0e\n\x06\x63hange\x18\x03 \x01(\t:\x18\xca\xf3\x18\x14support.case.updated\"\x8a\x01\n\x14SupportCaseEscalated\x12/\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32!.callsheet.support.v1.CaseSummary\x12\x15\n\rrecipient_ids\x18\x02 \x03(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t:\x1a\xca\xf3\x18\x16support.case.escalated\"\x86\x01\n\x13SupportCaseResolved\x12/\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32!.callsheet.support.v1.CaseSummary\x12\x15\n\rrecipient_ids\x18\x02 \x03(\t\x12\x0c\n\x04note\x18\x03 \x01(\t:\x19\xca\xf3\x18\x15support.case.resolved\"\x93\x01\n\x13SupportCaseRedacted\x12/\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32!.callsheet.support.v1.CaseSummary\x12\x10\n\x08\x61\x63tor_id\x18\x02 \x01(\t\x12\x0e\n\x06target\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t:\x19\xca\xf3\x18\x15support.case.redactedb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,6 +41,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SUPPORTCASEESCALATED']._serialized_options = b'\312\363\030\026support.case.escalated'
   _globals['_SUPPORTCASERESOLVED']._loaded_options = None
   _globals['_SUPPORTCASERESOLVED']._serialized_options = b'\312\363\030\025support.case.resolved'
+  _globals['_SUPPORTCASEREDACTED']._loaded_options = None
+  _globals['_SUPPORTCASEREDACTED']._serialized_options = b'\312\363\030\025support.case.redacted'
   _globals['_SUPPORTCASEOPENED']._serialized_start=130
   _globals['_SUPPORTCASEOPENED']._serialized_end=246
   _globals['_SUPPORTCASEUPDATED']._serialized_start=249
@@ -49,4 +51,6 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SUPPORTCASEESCALATED']._serialized_end=524
   _globals['_SUPPORTCASERESOLVED']._serialized_start=527
   _globals['_SUPPORTCASERESOLVED']._serialized_end=661
+  _globals['_SUPPORTCASEREDACTED']._serialized_start=664
+  _globals['_SUPPORTCASEREDACTED']._serialized_end=811
 # @@protoc_insertion_point(module_scope)

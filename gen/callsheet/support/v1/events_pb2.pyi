@@ -45,3 +45,15 @@ class SupportCaseResolved(_message.Message):
     recipient_ids: _containers.RepeatedScalarFieldContainer[str]
     note: str
     def __init__(self, case: _Optional[_Union[_support_pb2.CaseSummary, _Mapping]] = ..., recipient_ids: _Optional[_Iterable[str]] = ..., note: _Optional[str] = ...) -> None: ...
+
+class SupportCaseRedacted(_message.Message):
+    __slots__ = ("case", "actor_id", "target", "reason")
+    CASE_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    TARGET_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    case: _support_pb2.CaseSummary
+    actor_id: str
+    target: str
+    reason: str
+    def __init__(self, case: _Optional[_Union[_support_pb2.CaseSummary, _Mapping]] = ..., actor_id: _Optional[str] = ..., target: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...

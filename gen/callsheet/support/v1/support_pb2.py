@@ -25,13 +25,79 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"callsheet/support/v1/support.proto\x12\x14\x63\x61llsheet.support.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x80\x02\n\x0b\x43\x61seSummary\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\r\n\x05state\x18\x03 \x01(\t\x12\x10\n\x08priority\x18\x04 \x01(\t\x12\x0f\n\x07subject\x18\x05 \x01(\t\x12\x10\n\x08order_id\x18\x06 \x01(\t\x12\x11\n\topened_by\x18\x07 \x01(\t\x12\x36\n\x12\x66irst_response_due\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\x0eresolution_due\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0csla_breached\x18\n \x01(\x08\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"callsheet/support/v1/support.proto\x12\x14\x63\x61llsheet.support.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"T\n\x0bHelpArticle\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x0f\n\x07summary\x18\x03 \x01(\t\x12\x0b\n\x03url\x18\x04 \x01(\t\x12\x0c\n\x04rank\x18\x05 \x01(\x01\"K\n\x19SearchHelpArticlesRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\x10\n\x08order_id\x18\x02 \x01(\t\x12\r\n\x05limit\x18\x03 \x01(\x05\"d\n\x1aSearchHelpArticlesResponse\x12\x33\n\x08\x61rticles\x18\x01 \x03(\x0b\x32!.callsheet.support.v1.HelpArticle\x12\x11\n\tsearch_id\x18\x02 \x01(\t\"@\n\x17RecordDeflectionRequest\x12\x11\n\tsearch_id\x18\x01 \x01(\t\x12\x12\n\narticle_id\x18\x02 \x01(\t\",\n\x18RecordDeflectionResponse\x12\x10\n\x08recorded\x18\x01 \x01(\x08\"q\n\x19GetDeflectionStatsRequest\x12)\n\x05since\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x05until\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"W\n\x0c\x41rticleStats\x12\x12\n\narticle_id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x11\n\tsuggested\x18\x03 \x01(\x03\x12\x11\n\tdeflected\x18\x04 \x01(\x03\"\xa8\x01\n\x1aGetDeflectionStatsResponse\x12\x10\n\x08searches\x18\x01 \x01(\x03\x12\x13\n\x0b\x64\x65\x66lections\x18\x02 \x01(\x03\x12\x14\n\x0c\x63\x61ses_opened\x18\x03 \x01(\x03\x12\x17\n\x0f\x64\x65\x66lection_rate\x18\x04 \x01(\x01\x12\x34\n\x08\x61rticles\x18\x05 \x03(\x0b\x32\".callsheet.support.v1.ArticleStats\"\x80\x02\n\x0b\x43\x61seSummary\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\r\n\x05state\x18\x03 \x01(\t\x12\x10\n\x08priority\x18\x04 \x01(\t\x12\x0f\n\x07subject\x18\x05 \x01(\t\x12\x10\n\x08order_id\x18\x06 \x01(\t\x12\x11\n\topened_by\x18\x07 \x01(\t\x12\x36\n\x12\x66irst_response_due\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\x0eresolution_due\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0csla_breached\x18\n \x01(\x08\"\x82\x01\n\tCaseEvent\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x15\n\ractor_user_id\x18\x03 \x01(\t\x12\x14\n\x0cpayload_json\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x97\x03\n\x0bSupportCase\x12\x32\n\x07summary\x18\x01 \x01(\x0b\x32!.callsheet.support.v1.CaseSummary\x12\x0f\n\x07version\x18\x02 \x01(\x03\x12\x13\n\x0b\x61ssignee_id\x18\x03 \x01(\t\x12\r\n\x05queue\x18\x04 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x05 \x01(\t\x12\x14\n\x0cpayload_json\x18\x06 \x01(\t\x12/\n\x06\x65vents\x18\x07 \x03(\x0b\x32\x1f.callsheet.support.v1.CaseEvent\x12\x19\n\x11\x65vidence_pack_url\x18\x08 \x01(\t\x12\x17\n\x0fresolution_json\x18\t \x01(\t\x12.\n\ncreated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bresolved_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x81\x01\n\x0fOpenCaseRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x10\n\x08order_id\x18\x03 \x01(\t\x12\x0f\n\x07subject\x18\x04 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x05 \x01(\t\x12\x14\n\x0cpayload_json\x18\x06 \x01(\t\"C\n\x10OpenCaseResponse\x12/\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32!.callsheet.support.v1.SupportCase\"!\n\x0eGetCaseRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\"B\n\x0fGetCaseResponse\x12/\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32!.callsheet.support.v1.SupportCase\"|\n\x10ListCasesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06states\x18\x03 \x03(\t\x12\r\n\x05types\x18\x04 \x03(\t\x12\r\n\x05queue\x18\x05 \x01(\t\x12\x13\n\x0b\x61ssignee_id\x18\x06 \x01(\t\"K\n\x08\x43\x61seEdge\x12\x0e\n\x06\x63ursor\x18\x01 \x01(\t\x12/\n\x04\x63\x61se\x18\x02 \x01(\x0b\x32!.callsheet.support.v1.SupportCase\"[\n\x11ListCasesResponse\x12-\n\x05\x65\x64ges\x18\x01 \x03(\x0b\x32\x1e.callsheet.support.v1.CaseEdge\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"h\n\x12ReplyToCaseRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\x12\x0c\n\x04\x62ody\x18\x03 \x01(\t\x12\r\n\x05state\x18\x04 \x01(\t\x12\x10\n\x08internal\x18\x05 \x01(\x08\"F\n\x13ReplyToCaseResponse\x12/\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32!.callsheet.support.v1.SupportCase\"g\n\x11\x41ssignCaseRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\x12\x13\n\x0b\x61ssignee_id\x18\x03 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x04 \x01(\x03\"E\n\x12\x41ssignCaseResponse\x12/\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32!.callsheet.support.v1.SupportCase\"\x81\x01\n\x11\x43hangeCaseRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\x12\r\n\x05state\x18\x03 \x01(\t\x12\x10\n\x08priority\x18\x04 \x01(\t\x12\x0c\n\x04note\x18\x05 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x06 \x01(\x03\"E\n\x12\x43hangeCaseResponse\x12/\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32!.callsheet.support.v1.SupportCase\"i\n\x11RedactCaseRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\x12\x10\n\x08\x65vent_id\x18\x03 \x01(\t\x12\r\n\x05\x66ield\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\"E\n\x12RedactCaseResponse\x12/\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32!.callsheet.support.v1.SupportCase\"l\n\x12ResolveCaseRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\x12\x17\n\x0fresolution_json\x18\x03 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x04 \x01(\x03\"F\n\x13ResolveCaseResponse\x12/\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32!.callsheet.support.v1.SupportCase\"w\n\x10\x41\x63tOnDmcaRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12\x14\n\x0cpayload_json\x18\x04 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x05 \x01(\x03\"D\n\x11\x41\x63tOnDmcaResponse\x12/\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32!.callsheet.support.v1.SupportCase\"$\n\x11GetStrikesRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\"\x89\x01\n\x06Strike\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12.\n\ncreated_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0cwithdrawn_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"S\n\x12GetStrikesResponse\x12-\n\x07strikes\x18\x01 \x03(\x0b\x32\x1c.callsheet.support.v1.Strike\x12\x0e\n\x06\x61\x63tive\x18\x02 \x01(\x05\x32\xb0\n\n\x0eSupportService\x12w\n\x12SearchHelpArticles\x12/.callsheet.support.v1.SearchHelpArticlesRequest\x1a\x30.callsheet.support.v1.SearchHelpArticlesResponse\x12q\n\x10RecordDeflection\x12-.callsheet.support.v1.RecordDeflectionRequest\x1a..callsheet.support.v1.RecordDeflectionResponse\x12w\n\x12GetDeflectionStats\x12/.callsheet.support.v1.GetDeflectionStatsRequest\x1a\x30.callsheet.support.v1.GetDeflectionStatsResponse\x12Y\n\x08OpenCase\x12%.callsheet.support.v1.OpenCaseRequest\x1a&.callsheet.support.v1.OpenCaseResponse\x12V\n\x07GetCase\x12$.callsheet.support.v1.GetCaseRequest\x1a%.callsheet.support.v1.GetCaseResponse\x12\\\n\tListCases\x12&.callsheet.support.v1.ListCasesRequest\x1a\'.callsheet.support.v1.ListCasesResponse\x12\x62\n\x0bReplyToCase\x12(.callsheet.support.v1.ReplyToCaseRequest\x1a).callsheet.support.v1.ReplyToCaseResponse\x12_\n\nAssignCase\x12\'.callsheet.support.v1.AssignCaseRequest\x1a(.callsheet.support.v1.AssignCaseResponse\x12_\n\nChangeCase\x12\'.callsheet.support.v1.ChangeCaseRequest\x1a(.callsheet.support.v1.ChangeCaseResponse\x12_\n\nRedactCase\x12\'.callsheet.support.v1.RedactCaseRequest\x1a(.callsheet.support.v1.RedactCaseResponse\x12\x62\n\x0bResolveCase\x12(.callsheet.support.v1.ResolveCaseRequest\x1a).callsheet.support.v1.ResolveCaseResponse\x12\\\n\tActOnDmca\x12&.callsheet.support.v1.ActOnDmcaRequest\x1a\'.callsheet.support.v1.ActOnDmcaResponse\x12_\n\nGetStrikes\x12\'.callsheet.support.v1.GetStrikesRequest\x1a(.callsheet.support.v1.GetStrikesResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'callsheet.support.v1.support_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CASESUMMARY']._serialized_start=94
-  _globals['_CASESUMMARY']._serialized_end=350
+  _globals['_HELPARTICLE']._serialized_start=93
+  _globals['_HELPARTICLE']._serialized_end=177
+  _globals['_SEARCHHELPARTICLESREQUEST']._serialized_start=179
+  _globals['_SEARCHHELPARTICLESREQUEST']._serialized_end=254
+  _globals['_SEARCHHELPARTICLESRESPONSE']._serialized_start=256
+  _globals['_SEARCHHELPARTICLESRESPONSE']._serialized_end=356
+  _globals['_RECORDDEFLECTIONREQUEST']._serialized_start=358
+  _globals['_RECORDDEFLECTIONREQUEST']._serialized_end=422
+  _globals['_RECORDDEFLECTIONRESPONSE']._serialized_start=424
+  _globals['_RECORDDEFLECTIONRESPONSE']._serialized_end=468
+  _globals['_GETDEFLECTIONSTATSREQUEST']._serialized_start=470
+  _globals['_GETDEFLECTIONSTATSREQUEST']._serialized_end=583
+  _globals['_ARTICLESTATS']._serialized_start=585
+  _globals['_ARTICLESTATS']._serialized_end=672
+  _globals['_GETDEFLECTIONSTATSRESPONSE']._serialized_start=675
+  _globals['_GETDEFLECTIONSTATSRESPONSE']._serialized_end=843
+  _globals['_CASESUMMARY']._serialized_start=846
+  _globals['_CASESUMMARY']._serialized_end=1102
+  _globals['_CASEEVENT']._serialized_start=1105
+  _globals['_CASEEVENT']._serialized_end=1235
+  _globals['_SUPPORTCASE']._serialized_start=1238
+  _globals['_SUPPORTCASE']._serialized_end=1645
+  _globals['_OPENCASEREQUEST']._serialized_start=1648
+  _globals['_OPENCASEREQUEST']._serialized_end=1777
+  _globals['_OPENCASERESPONSE']._serialized_start=1779
+  _globals['_OPENCASERESPONSE']._serialized_end=1846
+  _globals['_GETCASEREQUEST']._serialized_start=1848
+  _globals['_GETCASEREQUEST']._serialized_end=1881
+  _globals['_GETCASERESPONSE']._serialized_start=1883
+  _globals['_GETCASERESPONSE']._serialized_end=1949
+  _globals['_LISTCASESREQUEST']._serialized_start=1951
+  _globals['_LISTCASESREQUEST']._serialized_end=2075
+  _globals['_CASEEDGE']._serialized_start=2077
+  _globals['_CASEEDGE']._serialized_end=2152
+  _globals['_LISTCASESRESPONSE']._serialized_start=2154
+  _globals['_LISTCASESRESPONSE']._serialized_end=2245
+  _globals['_REPLYTOCASEREQUEST']._serialized_start=2247
+  _globals['_REPLYTOCASEREQUEST']._serialized_end=2351
+  _globals['_REPLYTOCASERESPONSE']._serialized_start=2353
+  _globals['_REPLYTOCASERESPONSE']._serialized_end=2423
+  _globals['_ASSIGNCASEREQUEST']._serialized_start=2425
+  _globals['_ASSIGNCASEREQUEST']._serialized_end=2528
+  _globals['_ASSIGNCASERESPONSE']._serialized_start=2530
+  _globals['_ASSIGNCASERESPONSE']._serialized_end=2599
+  _globals['_CHANGECASEREQUEST']._serialized_start=2602
+  _globals['_CHANGECASEREQUEST']._serialized_end=2731
+  _globals['_CHANGECASERESPONSE']._serialized_start=2733
+  _globals['_CHANGECASERESPONSE']._serialized_end=2802
+  _globals['_REDACTCASEREQUEST']._serialized_start=2804
+  _globals['_REDACTCASEREQUEST']._serialized_end=2909
+  _globals['_REDACTCASERESPONSE']._serialized_start=2911
+  _globals['_REDACTCASERESPONSE']._serialized_end=2980
+  _globals['_RESOLVECASEREQUEST']._serialized_start=2982
+  _globals['_RESOLVECASEREQUEST']._serialized_end=3090
+  _globals['_RESOLVECASERESPONSE']._serialized_start=3092
+  _globals['_RESOLVECASERESPONSE']._serialized_end=3162
+  _globals['_ACTONDMCAREQUEST']._serialized_start=3164
+  _globals['_ACTONDMCAREQUEST']._serialized_end=3283
+  _globals['_ACTONDMCARESPONSE']._serialized_start=3285
+  _globals['_ACTONDMCARESPONSE']._serialized_end=3353
+  _globals['_GETSTRIKESREQUEST']._serialized_start=3355
+  _globals['_GETSTRIKESREQUEST']._serialized_end=3391
+  _globals['_STRIKE']._serialized_start=3394
+  _globals['_STRIKE']._serialized_end=3531
+  _globals['_GETSTRIKESRESPONSE']._serialized_start=3533
+  _globals['_GETSTRIKESRESPONSE']._serialized_end=3616
+  _globals['_SUPPORTSERVICE']._serialized_start=3619
+  _globals['_SUPPORTSERVICE']._serialized_end=4947
 # @@protoc_insertion_point(module_scope)

@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from callsheet.support.v1 import support_pb2 as callsheet_dot_support_dot_v1_dot_support__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -22,3 +23,627 @@ if _version_not_supported:
         + f' Please upgrade your grpc module to grpcio>={GRPC_GENERATED_VERSION}'
         + f' or downgrade your generated code using grpcio-tools<={GRPC_VERSION}.'
     )
+
+
+class SupportServiceStub:
+    """The support centre: one front door (help articles first, then a typed case), cases with SLA
+    clocks, queues and agents, evidence packs, booking disputes, chargebacks, DMCA notices and
+    policy-violation reports. Buyers and providers see only the cases they take part in (NOT_FOUND
+    otherwise); support agents and admins see every case. A bad input is INVALID_ARGUMENT naming
+    every bad field (`payload.contact.email`).
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.SearchHelpArticles = channel.unary_unary(
+                '/callsheet.support.v1.SupportService/SearchHelpArticles',
+                request_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.SearchHelpArticlesRequest.SerializeToString,
+                response_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.SearchHelpArticlesResponse.FromString,
+                _registered_method=True)
+        self.RecordDeflection = channel.unary_unary(
+                '/callsheet.support.v1.SupportService/RecordDeflection',
+                request_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.RecordDeflectionRequest.SerializeToString,
+                response_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.RecordDeflectionResponse.FromString,
+                _registered_method=True)
+        self.GetDeflectionStats = channel.unary_unary(
+                '/callsheet.support.v1.SupportService/GetDeflectionStats',
+                request_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.GetDeflectionStatsRequest.SerializeToString,
+                response_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.GetDeflectionStatsResponse.FromString,
+                _registered_method=True)
+        self.OpenCase = channel.unary_unary(
+                '/callsheet.support.v1.SupportService/OpenCase',
+                request_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.OpenCaseRequest.SerializeToString,
+                response_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.OpenCaseResponse.FromString,
+                _registered_method=True)
+        self.GetCase = channel.unary_unary(
+                '/callsheet.support.v1.SupportService/GetCase',
+                request_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.GetCaseRequest.SerializeToString,
+                response_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.GetCaseResponse.FromString,
+                _registered_method=True)
+        self.ListCases = channel.unary_unary(
+                '/callsheet.support.v1.SupportService/ListCases',
+                request_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.ListCasesRequest.SerializeToString,
+                response_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.ListCasesResponse.FromString,
+                _registered_method=True)
+        self.ReplyToCase = channel.unary_unary(
+                '/callsheet.support.v1.SupportService/ReplyToCase',
+                request_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.ReplyToCaseRequest.SerializeToString,
+                response_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.ReplyToCaseResponse.FromString,
+                _registered_method=True)
+        self.AssignCase = channel.unary_unary(
+                '/callsheet.support.v1.SupportService/AssignCase',
+                request_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.AssignCaseRequest.SerializeToString,
+                response_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.AssignCaseResponse.FromString,
+                _registered_method=True)
+        self.ChangeCase = channel.unary_unary(
+                '/callsheet.support.v1.SupportService/ChangeCase',
+                request_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.ChangeCaseRequest.SerializeToString,
+                response_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.ChangeCaseResponse.FromString,
+                _registered_method=True)
+        self.RedactCase = channel.unary_unary(
+                '/callsheet.support.v1.SupportService/RedactCase',
+                request_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.RedactCaseRequest.SerializeToString,
+                response_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.RedactCaseResponse.FromString,
+                _registered_method=True)
+        self.ResolveCase = channel.unary_unary(
+                '/callsheet.support.v1.SupportService/ResolveCase',
+                request_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.ResolveCaseRequest.SerializeToString,
+                response_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.ResolveCaseResponse.FromString,
+                _registered_method=True)
+        self.ActOnDmca = channel.unary_unary(
+                '/callsheet.support.v1.SupportService/ActOnDmca',
+                request_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.ActOnDmcaRequest.SerializeToString,
+                response_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.ActOnDmcaResponse.FromString,
+                _registered_method=True)
+        self.GetStrikes = channel.unary_unary(
+                '/callsheet.support.v1.SupportService/GetStrikes',
+                request_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.GetStrikesRequest.SerializeToString,
+                response_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.GetStrikesResponse.FromString,
+                _registered_method=True)
+
+
+class SupportServiceServicer:
+    """The support centre: one front door (help articles first, then a typed case), cases with SLA
+    clocks, queues and agents, evidence packs, booking disputes, chargebacks, DMCA notices and
+    policy-violation reports. Buyers and providers see only the cases they take part in (NOT_FOUND
+    otherwise); support agents and admins see every case. A bad input is INVALID_ARGUMENT naming
+    every bad field (`payload.contact.email`).
+    """
+
+    def SearchHelpArticles(self, request, context):
+        """Suggests help articles for a query, best first (PostgreSQL full-text search with ranking);
+        each answer is a search the deflection counts are kept against.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordDeflection(self, request, context):
+        """Records that an article of a search solved the user's problem ("this solved it"): the flow
+        ends without a case. Once per search.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDeflectionStats(self, request, context):
+        """The help centre's counts per article over a period (support agents and admins).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def OpenCase(self, request, context):
+        """Opens a typed case; once per caller and request_id (another input under it is
+        IDEMPOTENCY_MISMATCH). BOOKING_DISPUTE and CHARGEBACK cases open by themselves.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCase(self, request, context):
+        """Returns a case with its history to whoever may see it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCases(self, request, context):
+        """Returns the cases the caller may see, newest first: their own for buyers and providers,
+        every case (or a queue's, an assignee's) for agents.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReplyToCase(self, request, context):
+        """Adds a message to a case: from a participant, or an agent's reply (which answers the
+        first-response clock and may move the case to a waiting state).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AssignCase(self, request, context):
+        """Assigns a case to an agent, or takes it off them (agents).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChangeCase(self, request, context):
+        """Moves a case to another state, or changes its priority (agents).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RedactCase(self, request, context):
+        """Replaces a message's text or one payload field with a redaction mark (agents); who, when and
+        why stay as their own event on the case and on the order's timeline.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResolveCase(self, request, context):
+        """Resolves a case (agents): `{"refundCents", "note"}`; for a BOOKING_DISPUTE the refund is
+        made, the rest of the payout released, the DISPUTE card closed and the order COMPLETED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ActOnDmca(self, request, context):
+        """Acts on a DMCA case: an agent accepts the takedown or rejects the notice; the uploader files
+        a counter-notice; the claimant (or an agent) reports a court action.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetStrikes(self, request, context):
+        """The strikes counted against a user (agents, and the user themself).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_SupportServiceServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'SearchHelpArticles': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchHelpArticles,
+                    request_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.SearchHelpArticlesRequest.FromString,
+                    response_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.SearchHelpArticlesResponse.SerializeToString,
+            ),
+            'RecordDeflection': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordDeflection,
+                    request_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.RecordDeflectionRequest.FromString,
+                    response_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.RecordDeflectionResponse.SerializeToString,
+            ),
+            'GetDeflectionStats': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDeflectionStats,
+                    request_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.GetDeflectionStatsRequest.FromString,
+                    response_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.GetDeflectionStatsResponse.SerializeToString,
+            ),
+            'OpenCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.OpenCase,
+                    request_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.OpenCaseRequest.FromString,
+                    response_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.OpenCaseResponse.SerializeToString,
+            ),
+            'GetCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCase,
+                    request_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.GetCaseRequest.FromString,
+                    response_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.GetCaseResponse.SerializeToString,
+            ),
+            'ListCases': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCases,
+                    request_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.ListCasesRequest.FromString,
+                    response_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.ListCasesResponse.SerializeToString,
+            ),
+            'ReplyToCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReplyToCase,
+                    request_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.ReplyToCaseRequest.FromString,
+                    response_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.ReplyToCaseResponse.SerializeToString,
+            ),
+            'AssignCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssignCase,
+                    request_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.AssignCaseRequest.FromString,
+                    response_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.AssignCaseResponse.SerializeToString,
+            ),
+            'ChangeCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChangeCase,
+                    request_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.ChangeCaseRequest.FromString,
+                    response_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.ChangeCaseResponse.SerializeToString,
+            ),
+            'RedactCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.RedactCase,
+                    request_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.RedactCaseRequest.FromString,
+                    response_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.RedactCaseResponse.SerializeToString,
+            ),
+            'ResolveCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResolveCase,
+                    request_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.ResolveCaseRequest.FromString,
+                    response_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.ResolveCaseResponse.SerializeToString,
+            ),
+            'ActOnDmca': grpc.unary_unary_rpc_method_handler(
+                    servicer.ActOnDmca,
+                    request_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.ActOnDmcaRequest.FromString,
+                    response_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.ActOnDmcaResponse.SerializeToString,
+            ),
+            'GetStrikes': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetStrikes,
+                    request_deserializer=callsheet_dot_support_dot_v1_dot_support__pb2.GetStrikesRequest.FromString,
+                    response_serializer=callsheet_dot_support_dot_v1_dot_support__pb2.GetStrikesResponse.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'callsheet.support.v1.SupportService', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('callsheet.support.v1.SupportService', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class SupportService:
+    """The support centre: one front door (help articles first, then a typed case), cases with SLA
+    clocks, queues and agents, evidence packs, booking disputes, chargebacks, DMCA notices and
+    policy-violation reports. Buyers and providers see only the cases they take part in (NOT_FOUND
+    otherwise); support agents and admins see every case. A bad input is INVALID_ARGUMENT naming
+    every bad field (`payload.contact.email`).
+    """
+
+    @staticmethod
+    def SearchHelpArticles(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.support.v1.SupportService/SearchHelpArticles',
+            callsheet_dot_support_dot_v1_dot_support__pb2.SearchHelpArticlesRequest.SerializeToString,
+            callsheet_dot_support_dot_v1_dot_support__pb2.SearchHelpArticlesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordDeflection(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.support.v1.SupportService/RecordDeflection',
+            callsheet_dot_support_dot_v1_dot_support__pb2.RecordDeflectionRequest.SerializeToString,
+            callsheet_dot_support_dot_v1_dot_support__pb2.RecordDeflectionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDeflectionStats(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.support.v1.SupportService/GetDeflectionStats',
+            callsheet_dot_support_dot_v1_dot_support__pb2.GetDeflectionStatsRequest.SerializeToString,
+            callsheet_dot_support_dot_v1_dot_support__pb2.GetDeflectionStatsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def OpenCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.support.v1.SupportService/OpenCase',
+            callsheet_dot_support_dot_v1_dot_support__pb2.OpenCaseRequest.SerializeToString,
+            callsheet_dot_support_dot_v1_dot_support__pb2.OpenCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.support.v1.SupportService/GetCase',
+            callsheet_dot_support_dot_v1_dot_support__pb2.GetCaseRequest.SerializeToString,
+            callsheet_dot_support_dot_v1_dot_support__pb2.GetCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCases(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.support.v1.SupportService/ListCases',
+            callsheet_dot_support_dot_v1_dot_support__pb2.ListCasesRequest.SerializeToString,
+            callsheet_dot_support_dot_v1_dot_support__pb2.ListCasesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReplyToCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.support.v1.SupportService/ReplyToCase',
+            callsheet_dot_support_dot_v1_dot_support__pb2.ReplyToCaseRequest.SerializeToString,
+            callsheet_dot_support_dot_v1_dot_support__pb2.ReplyToCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AssignCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.support.v1.SupportService/AssignCase',
+            callsheet_dot_support_dot_v1_dot_support__pb2.AssignCaseRequest.SerializeToString,
+            callsheet_dot_support_dot_v1_dot_support__pb2.AssignCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChangeCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.support.v1.SupportService/ChangeCase',
+            callsheet_dot_support_dot_v1_dot_support__pb2.ChangeCaseRequest.SerializeToString,
+            callsheet_dot_support_dot_v1_dot_support__pb2.ChangeCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RedactCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.support.v1.SupportService/RedactCase',
+            callsheet_dot_support_dot_v1_dot_support__pb2.RedactCaseRequest.SerializeToString,
+            callsheet_dot_support_dot_v1_dot_support__pb2.RedactCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResolveCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.support.v1.SupportService/ResolveCase',
+            callsheet_dot_support_dot_v1_dot_support__pb2.ResolveCaseRequest.SerializeToString,
+            callsheet_dot_support_dot_v1_dot_support__pb2.ResolveCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ActOnDmca(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.support.v1.SupportService/ActOnDmca',
+            callsheet_dot_support_dot_v1_dot_support__pb2.ActOnDmcaRequest.SerializeToString,
+            callsheet_dot_support_dot_v1_dot_support__pb2.ActOnDmcaResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetStrikes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/callsheet.support.v1.SupportService/GetStrikes',
+            callsheet_dot_support_dot_v1_dot_support__pb2.GetStrikesRequest.SerializeToString,
+            callsheet_dot_support_dot_v1_dot_support__pb2.GetStrikesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
