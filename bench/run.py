@@ -31,12 +31,13 @@ from bench.client import Connection
 from bench.cpu import cpu_snapshot, cpu_used
 from bench.money import MoneyCalls
 from bench.notifications import NotificationCalls
+from bench.support import SupportCalls
 from callsheet_kit.paging import encode_cursor
 from devstack.ports import free_port, wait_for_port
 from devstack.stack import ROOT, Stack
 from devstack.tokens import mint
 
-BUYER, PROVIDER = "u_buyer_1", "u_provider_1"
+BUYER, PROVIDER, AGENT = "u_buyer_1", "u_provider_1", "u_agent_1"
 QUOTE = """mutation($i: CreateQuoteInput!) { createQuote(input: $i) { id total { amountCents } } }"""
 CHECKOUT = "mutation($i: CheckoutInput!) { checkout(input: $i) { id version } }"
 CONFIRM = "mutation($i: OrderCommandInput!) { confirmOrder(input: $i) { id version } }"
@@ -119,6 +120,7 @@ class Bench:
         self.buyer = mint(BUYER, [], secret=stack.jwt_secret)
         self.provider = mint(PROVIDER, [], secret=stack.jwt_secret)
         self.admin = mint("u_admin", ["admin"], secret=stack.jwt_secret)
+        self.agent = mint(AGENT, ["support_agent"], secret=stack.jwt_secret)
         self._slots = itertools.count()
         self._base = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=20)
         self.client_cpu = 0.0
@@ -236,7 +238,7 @@ class Bench:
 
     async def run_operations(self) -> list[Figures]:
         """The bare chain, every public mutation and the main reads, the card engine, the money
-        commands, and notifications."""
+        commands, notifications and support."""
         results = []
 
         async def bare(conn: Connection, _: int) -> None:
@@ -312,6 +314,16 @@ class Bench:
         await self.settle()
         await notes.prepare(self.per_operation)
         for name, send in notes.requests().items():
+            results.append(await self.measure(name, send))
+
+        # Support: the help centre, a buyer's case, and an agent working cases of their own.
+        support = SupportCalls(buyer=self.buyer, agent=self.agent)
+        conn = await self.connect()
+        try:
+            await support.prepare(conn, self.per_operation)
+        finally:
+            await conn.close()
+        for name, send in support.requests().items():
             results.append(await self.measure(name, send))
         return results
 

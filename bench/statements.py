@@ -24,6 +24,7 @@ from bench.client import Connection
 from bench.money import MoneyCalls
 from bench.notifications import NotificationCalls
 from bench.run import BUYER, CANCEL, CHECKOUT, CONFIRM, LEDGER, ORDER, ORDERS, QUOTE, Bench, Counts
+from bench.support import SupportCalls
 from devstack.stack import ROOT, Stack
 
 REQUESTS = 10
@@ -121,9 +122,14 @@ async def _main() -> None:
         operations.update({name: requests(send) for name, send in money.requests().items()})
         notes = NotificationCalls(stack, user=BUYER, token=bench.buyer, admin=bench.admin)
         operations.update({name: requests(send) for name, send in notes.requests().items()})
+        support = SupportCalls(buyer=bench.buyer, agent=bench.agent)
+        operations.update({name: requests(send) for name, send in support.requests().items()})
         async with await psycopg.AsyncConnection.connect(stack.database_url, autocommit=True) as admin:
             await asyncio.sleep(SETTLE_SECONDS)
             await notes.prepare(count)
+            prepared = await bench.connect()
+            await support.prepare(prepared, count)
+            await prepared.close()
             idle = await _count(stack, admin, lambda: asyncio.sleep(REQUESTS * 0.02))
             print(f"{'idle (per request-sized window)':32} {idle}")
             for name, run in operations.items():

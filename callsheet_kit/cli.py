@@ -1,4 +1,7 @@
-"""The command line of every service: ``python -m services.<name> serve|migrate|seed-dev``."""
+"""The command line of every service: ``python -m services.<name> serve|migrate|seed-dev``.
+
+``migrate`` also loads the reference data that ships with a release (the help centre's articles);
+``seed-dev`` adds the dev data (users' rate cards, agents on queues) in dev and test only."""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ def main(
     migrations: Path,
     parts: Callable[[ServiceKit], ServiceParts],
     seed: Seeder | None = None,
+    reference: Seeder | None = None,
     settings_type: type[ServiceSettings] = ServiceSettings,
 ) -> None:
     """Parses the command line and runs the chosen command."""
@@ -37,19 +41,25 @@ def main(
     if command == "migrate":
         configure_logging(settings.log_level)
         upgrade(schema=tables.schema, url=settings.database_url, script_location=migrations)
+        if reference is not None:
+            _run_seeder(kit(), reference)
     elif command == "seed-dev":
         if not settings.is_dev:
             raise SystemExit("seed-dev needs CALLSHEET_ENV=dev or test")
         configure_logging(settings.log_level)
         if seed is not None:
-            built = kit()
-
-            async def seeding() -> None:
-                try:
-                    await seed(built)
-                finally:
-                    await built.db.dispose()
-
-            asyncio.run(seeding())
+            _run_seeder(kit(), seed)
     else:
         run(kit, parts)
+
+
+def _run_seeder(built: ServiceKit, seed: Seeder) -> None:
+    """Runs one seeder on a kit of its own, then lets its connections go."""
+
+    async def seeding() -> None:
+        try:
+            await seed(built)
+        finally:
+            await built.db.dispose()
+
+    asyncio.run(seeding())

@@ -16,7 +16,7 @@ from typing import Any
 
 import pycountry
 
-from callsheet_kit.errors import Violations
+from callsheet_kit.errors import Violations, invalid_field
 
 # The ISO 3166 tables, loaded once: every known country code, and every subdivision code ("US-NY").
 COUNTRIES: frozenset[str] = frozenset(country.alpha_2 for country in pycountry.countries)
@@ -281,3 +281,20 @@ def media_id(violations: Violations, field_name: str, value: Any) -> str:
     if found and not found.startswith("med_"):
         violations.add(field_name, "must be a media id from createMediaUpload (med_…)")
     return found
+
+
+def json_payload(text: str, *, field: str = "payload") -> Any:
+    """A request's JSON payload (None when empty); INVALID_ARGUMENT naming ``field`` when it is not
+    bounded JSON."""
+    if not text:
+        return None
+    if len(text.encode()) > MAX_JSON_BYTES:
+        raise invalid_field(field, f"must be at most {MAX_JSON_BYTES} bytes as JSON")
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise invalid_field(field, "must be JSON") from None
+    violations = Violations()
+    check_json(violations, field, value)
+    violations.raise_if_any()
+    return value

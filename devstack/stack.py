@@ -36,7 +36,7 @@ from devstack.ports import PORT_RACE_ATTEMPTS, free_port, lost_port_race, wait_f
 from devstack.postgres import EmbeddedPostgres
 
 SERVICES = ("orders", "cards", "payments", "support", "notify")
-SEEDED = ("payments",)
+SEEDED = ("payments", "support")
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -18,6 +18,7 @@ from callsheet.clock.v1 import clock_pb2_grpc
 from callsheet.notify.v1 import notify_pb2_grpc
 from callsheet.orders.v1 import orders_pb2_grpc
 from callsheet.payments.v1 import payments_pb2_grpc
+from callsheet.support.v1 import support_pb2_grpc
 from callsheet_kit.rpc import Peers, invoke
 from gateway.settings import GatewaySettings
 
@@ -76,6 +77,11 @@ class Backends:
     def payments(self) -> payments_pb2_grpc.PaymentsServiceStub:
         """The payments service."""
         return self._stub("payments", payments_pb2_grpc.PaymentsServiceStub)
+
+    @property
+    def support(self) -> support_pb2_grpc.SupportServiceStub:
+        """The support service."""
+        return self._stub("support", support_pb2_grpc.SupportServiceStub)
 
     @property
     def notify(self) -> notify_pb2_grpc.NotifyServiceStub:

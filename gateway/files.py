@@ -7,6 +7,11 @@ S3's presigned URLs, which stand in for these in production. A link that was alt
 expired is 403; a key outside the store, or one not stored, is 404. An upload must carry the
 content type its link was made for (415 otherwise) and no more bytes than it allows (413); it is
 streamed to a temporary file and renamed into place, so a reader never sees half of it.
+
+A download is checked against its signature alone, not against the owner's records: when support
+hides media (a takedown), the owner stops making links for it, but a link it made before keeps
+working until it expires (``CALLSHEET_DOWNLOAD_LINK_SECONDS``, 15 minutes by default), as an S3
+presigned URL would.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     PlainSerializer,
     WithJsonSchema,
 )
@@ -29,6 +30,7 @@ from callsheet.cards.v1 import cards_pb2
 from callsheet.common.v1 import money_pb2
 from callsheet.notify.v1 import notify_pb2
 from callsheet.orders.v1 import orders_pb2
+from callsheet.support.v1 import support_pb2
 
 ApiObject = dict[str, Any]
 
@@ -288,3 +290,100 @@ def card(message: cards_pb2.Card) -> ApiObject:
         "actions": [CARD_ACTIONS[action] for action in message.actions],
         "progress": json_object(message.progress_json),
     }
+
+
+# Support cases: the service names types, states and priorities as the contract does.
+
+# Who a case names as its opener when the system opened it (a chargeback from the card network,
+# a booking dispute from a DISPUTE card's escalation): openedBy is never empty.
+SYSTEM_OPENER = "system"
+
+
+class CaseEvent(ApiModel):
+    """One entry of a case's history, oldest first: never changed, but for a redacted message's text."""
+
+    id: str
+    kind: str
+    actor_user_id: str | None
+    payload: Any
+    created_at: UtcDateTime
+
+
+class SupportCaseSummary(ApiModel):
+    """A support case as a listing shows it: every field but its history."""
+
+    id: str
+    type: str
+    state: str
+    version: int
+    priority: str
+    order_id: str | None
+    opened_by: str = Field(description=f'The user who opened it; "{SYSTEM_OPENER}" when the system did')
+    opened_by_system: bool
+    assignee_id: str | None
+    subject: str
+    first_response_due_at: UtcDateTime | None
+    resolution_due_at: UtcDateTime | None
+    sla_breached: bool
+    evidence_pack_url: str | None
+    queue: str
+    description: str
+    payload: Any
+    resolution: Any
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+    resolved_at: UtcDateTime | None
+
+
+class SupportCase(SupportCaseSummary):
+    """A support case with its history."""
+
+    events: list[CaseEvent]
+
+
+def support_case_summary(message: support_pb2.SupportCase) -> ApiObject:
+    """A SupportCase's own fields, without its history (a listing carries none)."""
+    summary = message.summary
+
+    def when(holder: Any, name: str) -> datetime | None:
+        return timestamp(getattr(holder, name)) if holder.HasField(name) else None
+
+    return {
+        "id": summary.id,
+        "type": summary.type,
+        "state": summary.state,
+        "version": message.version,
+        "priority": summary.priority,
+        "orderId": summary.order_id or None,
+        "openedBy": summary.opened_by or SYSTEM_OPENER,
+        "openedBySystem": not summary.opened_by,
+        "assigneeId": message.assignee_id or None,
+        "subject": summary.subject,
+        "firstResponseDueAt": when(summary, "first_response_due"),
+        "resolutionDueAt": when(summary, "resolution_due"),
+        "slaBreached": summary.sla_breached,
+        "evidencePackUrl": message.evidence_pack_url or None,
+        "queue": message.queue,
+        "description": message.description,
+        "payload": json_object(message.payload_json),
+        "resolution": json.loads(message.resolution_json) if message.resolution_json else None,
+        "createdAt": timestamp(message.created_at),
+        "updatedAt": timestamp(message.updated_at),
+        "resolvedAt": when(message, "resolved_at"),
+    }
+
+
+def case_event(message: support_pb2.CaseEvent) -> ApiObject:
+    """A CaseEvent; the system's own entries name no actor."""
+    return {
+        "id": message.id,
+        "kind": message.kind,
+        "actorUserId": message.actor_user_id or None,
+        "payload": json_object(message.payload_json),
+        "createdAt": timestamp(message.created_at),
+    }
+
+
+def support_case(message: support_pb2.SupportCase) -> ApiObject:
+    """A SupportCase with its history, oldest first."""
+    return support_case_summary(message) | {"events": [case_event(event) for event in message.events]}

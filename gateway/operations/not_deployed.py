@@ -13,13 +13,7 @@ from gateway.errors import not_available
 from gateway.operation import Operation, Resolve
 
 # GraphQL field → the capability that will serve it.
-NOT_DEPLOYED: dict[str, str] = {
-    "Query.helpArticles": "support",
-    "Query.supportCase": "support",
-    "Query.supportCases": "support",
-    "Mutation.openSupportCase": "support",
-    "Mutation.resolveSupportCase": "support",
-}
+NOT_DEPLOYED: dict[str, str] = {}
 
 # Fields of an Order that a capability still to come fills (none now).
 EMPTY_UNTIL_DEPLOYED: tuple[str, ...] = ()

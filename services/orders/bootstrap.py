@@ -22,6 +22,7 @@ from services.orders.usecases.close_orders import close_due_orders
 from services.orders.usecases.confirm_order import CapturePayment
 from services.orders.usecases.record_card_event import record_card_event
 from services.orders.usecases.record_payment_event import record_payment_event
+from services.orders.usecases.record_support_event import SUPPORT_EVENTS, record_support_event
 from services.orders.usecases.start_due_orders import start_due_orders
 
 NAME = "orders"
@@ -88,7 +89,7 @@ def wire(kit: ServiceKit) -> Orders:
 
 
 def build_parts(kit: ServiceKit) -> ServiceParts:
-    """The servicer, the payment- and card-event consumers and the start and closing sweepers of orders."""
+    """The servicer, the payment-, card- and support-event consumers and the start and closing sweepers of orders."""
     from services.orders.entrypoints.grpc_api import OrdersServicer
 
     orders = wire(kit)
@@ -117,10 +118,19 @@ def build_parts(kit: ServiceKit) -> ServiceParts:
         handlers=dict.fromkeys(CARD_EVENTS, record_card_event),
         ordered=True,
     )
+    support_timeline = EventConsumer(
+        name="orders-support-timeline",
+        uow=orders.uow,
+        tables=kit.tables,
+        bus=kit.bus,
+        source="support",
+        handlers=dict.fromkeys(SUPPORT_EVENTS, record_support_event),
+        ordered=True,
+    )
     return ServiceParts(
         register=[register],
         service_names=[orders_pb2.DESCRIPTOR.services_by_name["OrdersService"].full_name],
-        consumers=[payment_timeline, card_timeline],
+        consumers=[payment_timeline, card_timeline, support_timeline],
         workers=[
             periodic("start-due-orders", lambda: start_due_orders(orders.uow)),
             periodic("close-due-orders", lambda: close_due_orders(orders.uow)),

@@ -10,6 +10,7 @@ from bench.money import MONEY_OPERATIONS
 from bench.notifications import NOTIFICATION_OPERATIONS
 from bench.run import SMOKE, measure_all, summary_json, table
 from bench.sql_cost import measure as sql_costs
+from bench.support import SUPPORT_OPERATIONS
 
 
 def test_the_bench_measures_every_operation_beside_the_bare_chain(system: System) -> None:
@@ -28,6 +29,7 @@ def test_the_bench_measures_every_operation_beside_the_bare_chain(system: System
         "respondToCard (DECLINE)",
         *MONEY_OPERATIONS,
         *NOTIFICATION_OPERATIONS,
+        *SUPPORT_OPERATIONS,
     ]
     assert all(f.sequential_p50 > 0 and f.concurrent_rps > 0 for f in report.operations)
     assert len(report.timeline_pages) == 2 and all(value > 0 for value in report.timeline_pages.values())

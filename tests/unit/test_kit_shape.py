@@ -16,6 +16,7 @@ from callsheet.common.v1 import errors_pb2 as common_errors
 from callsheet.orders.v1 import errors_pb2 as orders_errors
 from callsheet.orders.v1 import orders_pb2, orders_pb2_grpc
 from callsheet.payments.v1 import errors_pb2 as payments_errors
+from callsheet.support.v1 import errors_pb2 as support_errors
 from callsheet_kit.db import CallInsideTransaction, transaction_scope
 from callsheet_kit.errors import CommonReason, Reason
 from callsheet_kit.events import NotAnEvent, event_type_of
@@ -32,6 +33,7 @@ from services.payments.adapters import wire as payments_wire
 from services.payments.adapters.provider import OutsideTransactions, SimulatedStripe
 from services.payments.domain.errors import PaymentsReason
 from services.payments.domain.payment import PaymentEvent
+from services.support.domain.errors import SupportReason
 
 PROTOS = Path(__file__).resolve().parents[2] / "protos"
 
@@ -159,6 +161,7 @@ def proto_reasons(enum: EnumDescriptor, proto_file: str) -> dict[str, str]:
         (CommonReason, common_errors.ErrorReason.DESCRIPTOR, "callsheet/common/v1/errors.proto"),
         (OrdersReason, orders_errors.ErrorReason.DESCRIPTOR, "callsheet/orders/v1/errors.proto"),
         (PaymentsReason, payments_errors.ErrorReason.DESCRIPTOR, "callsheet/payments/v1/errors.proto"),
+        (SupportReason, support_errors.ErrorReason.DESCRIPTOR, "callsheet/support/v1/errors.proto"),
     ],
 )
 def test_each_services_reasons_mirror_its_proto_enum_and_their_codes(

@@ -118,3 +118,18 @@ class GrpcEffects:
         """Freezes the provider's payout while the dispute is open."""
         request = payments_pb2.FreezeReserveRequest(request_id=f"dispute:{decision}", order_id=order_id, reason=reason)
         await self._call(self._payments().FreezeReserve, request)
+
+    async def unfreeze_payout(self, *, order_id: str, card_id: str, decision: str) -> None:
+        """Releases the freeze ``freeze_payout`` made for ``decision`` (same caller, same key), once."""
+        request = payments_pb2.UnfreezeReserveRequest(
+            request_id=f"unfreeze:{decision}", order_id=order_id, freeze_request_id=f"dispute:{decision}"
+        )
+        await self._call(self._payments().UnfreezeReserve, request)
+
+    async def schedule_payout_after_dispute(self, *, order_id: str, card_id: str, completed_at: datetime) -> None:
+        """The final settlement of an order whose dispute support resolved; an order completed before
+        its dispute keeps the payout it had (payments schedules once per order)."""
+        request = payments_pb2.SchedulePayoutRequest(
+            request_id=f"payout:dispute:{card_id}", order_id=order_id, completed_at=timestamp(completed_at)
+        )
+        await self._call(self._payments().SchedulePayout, request)

@@ -6,15 +6,23 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import and_, func, not_, or_, select
+from sqlalchemy import and_, func, not_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 
+from callsheet_kit.saga import UNFINISHED
 from callsheet_kit.uow import KitParts, UnitOfWork
-from services.cards.adapters.tables import card_response_table, card_table, media_table, order_lock_table
+from services.cards.adapters.tables import (
+    card_response_table,
+    card_table,
+    kit_tables,
+    media_table,
+    order_lock_table,
+)
 from services.cards.adapters.wire import encode_event
 from services.cards.domain.card import Card, Response
+from services.cards.domain.media import MediaRecord
 from services.cards.domain.model import CardAction, CardState, CardType
-from services.cards.usecases.ports import MediaRecord
+from services.cards.usecases.effects import CARD_EFFECT
 
 
 class SqlCardsUnitOfWork(UnitOfWork):
@@ -117,12 +125,37 @@ class SqlCardsUnitOfWork(UnitOfWork):
         """Records a file of an order."""
         await self.session.execute(media_table.insert().values(**asdict(media)))
 
-    async def media(self, media_ids: Sequence[str]) -> Sequence[MediaRecord]:
-        """Files by their ids."""
+    async def media(self, media_ids: Sequence[str], *, lock: bool = False) -> Sequence[MediaRecord]:
+        """Files by their ids (``FOR UPDATE`` in id order when locking, so two changes never deadlock)."""
         if not media_ids:
             return []
-        rows = await self.session.execute(select(media_table).where(media_table.c.media_id.in_(list(media_ids))))
-        return [MediaRecord(**row._mapping) for row in rows]
+        query = select(media_table).where(media_table.c.media_id.in_(list(media_ids)))
+        if lock:
+            query = query.order_by(media_table.c.media_id).with_for_update()
+        return [MediaRecord(**row._mapping) for row in await self.session.execute(query)]
+
+    async def save_media(self, media: MediaRecord) -> None:
+        """Writes a file's hidden state."""
+        await self.session.execute(
+            update(media_table)
+            .where(media_table.c.media_id == media.media_id)
+            .values(hidden_at=media.hidden_at, hidden_reason=media.hidden_reason)
+        )
+
+    async def effect_running(self, card: Card) -> bool:
+        """True while a saga of the card's effects is running or compensating."""
+        saga = kit_tables.saga
+        found = await self.session.execute(
+            select(saga.c.saga_id)
+            .where(
+                saga.c.subject == card.order_id,
+                saga.c.kind == CARD_EFFECT,
+                saga.c.key.startswith(f"{card.card_id}:", autoescape=True),
+                saga.c.status.in_(UNFINISHED),
+            )
+            .limit(1)
+        )
+        return found.first() is not None
 
     async def lock_order(self, order_id: str) -> None:
         """Takes the order's lock row (made on first use) until the transaction ends."""

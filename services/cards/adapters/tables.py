@@ -42,6 +42,8 @@ card_table = Table(
     Column("superseded_by", Text, ForeignKey("cards.card.card_id", ondelete="SET NULL")),
     Column("accepted_at", DateTime(timezone=True)),
     Column("closed_at", DateTime(timezone=True)),
+    # The card's version when its latest effect was started: the decision its owners' request ids name.
+    Column("effect_version", BigInteger),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ix_card_expiring", "expires_at", postgresql_where=text("state = 'open'")),
@@ -81,6 +83,9 @@ media_table = Table(
     Column("nsfw", Boolean, nullable=False),
     Column("object_key", Text, nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Set while support keeps the file from being served (a takedown), with why.
+    Column("hidden_at", DateTime(timezone=True)),
+    Column("hidden_reason", Text),
 )
 
 registry(metadata=metadata).map_imperatively(Card, card_table)

@@ -23,6 +23,7 @@ from services.cards.domain.card import (
     Response,
     actions_for,
 )
+from services.cards.domain.media import MediaRecord
 from services.cards.domain.model import CardAction, CardState, CardType, OrderView
 
 TYPES: dict[CardType, Any] = {kind: getattr(cards_pb2, f"CARD_TYPE_{kind.name}") for kind in CardType}
@@ -72,6 +73,21 @@ def encode_card(snapshot: CardSnapshot, *, viewer: str = "", order: OrderView | 
     if order is not None:
         message.actions.extend(ACTIONS[action] for action in actions_for(card, order, viewer))
     return message
+
+
+def encode_media_info(media: MediaRecord) -> cards_pb2.MediaInfo:
+    """What support is told of one file."""
+    return cards_pb2.MediaInfo(
+        id=media.media_id,
+        order_id=media.order_id,
+        uploader_id=media.uploader_id,
+        filename=media.filename,
+        content_type=media.content_type,
+        nsfw=media.nsfw,
+        hidden=media.hidden,
+        hidden_reason=media.hidden_reason or "",
+        created_at=timestamp(media.created_at),
+    )
 
 
 def encode_event(aggregate: Aggregate, event: DomainEvent) -> Message | None:

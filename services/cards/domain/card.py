@@ -1,6 +1,7 @@
 """The card aggregate: one mid-order change, from its request to its close.
 
-OPEN → ACCEPTED while its effect runs (in the owning services, by a saga) → CLOSED once applied.
+OPEN → ACCEPTED while its effect runs (in the owning services, by a saga) → CLOSED once applied;
+a DISPUTE card stays OPEN until support resolves its case, and then closes at once.
 DECLINED, EXPIRED, CANCELLED, SUPERSEDED and CLOSED are final. Every change bumps the version
 (a response or a cancellation names the version it saw: a stale one is CONFLICT) and records an
 event: ``card.requested.<type>``, ``card.responded.<type>``, ``card.expiring.<type>`` (once, at
@@ -194,6 +195,7 @@ class Card(Aggregate):
     superseded_by: str | None
     accepted_at: datetime | None
     closed_at: datetime | None
+    effect_version: int | None
     created_at: datetime
     updated_at: datetime
 
@@ -230,6 +232,7 @@ class Card(Aggregate):
         self.superseded_by = None
         self.accepted_at = None
         self.closed_at = None
+        self.effect_version = None
         self.created_at = now
         self.updated_at = now
         self.record(
@@ -496,6 +499,34 @@ class Card(Aggregate):
         if self.state is not CardState.ACCEPTED:
             return False
         self._finish(CardState.CLOSED, actor="", now=now)
+        return True
+
+    def effect_started(self) -> str:
+        """Notes that the effect of the card's current decision starts; returns that decision
+        (the card and its version), which names the owners' request ids of the effect."""
+        self.effect_version = self.version
+        return f"{self.card_id}:{self.version}"
+
+    @property
+    def effect_decision(self) -> str | None:
+        """The decision whose effect was started last (``card:version``), None before any."""
+        return f"{self.card_id}:{self.effect_version}" if self.effect_version is not None else None
+
+    def resolve_dispute(self, *, note: str, actor: str, now: datetime) -> bool:
+        """Support resolved the case of this OPEN DISPUTE card: CLOSED, with the resolution's note
+        in its progress; False (nothing changes) when it was closed before."""
+        if self.type is not CardType.DISPUTE:
+            raise CardsReason.ACTION_NOT_ALLOWED.error(
+                f"support resolves DISPUTE cards; this one is {self.type.value.upper()}"
+            )
+        if self.state is CardState.CLOSED:
+            return False
+        if self.state is not CardState.OPEN:
+            raise CardsReason.CARD_NOT_OPEN.error(
+                f"the card is {self.state.value.upper()}", state=self.state.value.upper()
+            )
+        self.progress = {**self.progress, "resolutionNote": note}
+        self._finish(CardState.CLOSED, actor=actor, now=now)
         return True
 
     def _finish(self, state: CardState, *, actor: str, now: datetime) -> None:

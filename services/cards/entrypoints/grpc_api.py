@@ -12,12 +12,20 @@ from callsheet_kit.errors import DomainError, Violations, invalid_field
 from callsheet_kit.identity import current_caller
 from callsheet_kit.proto import timestamp
 from callsheet_kit.uow import execute
-from services.cards.adapters.wire import ACTIONS_BY_WIRE, STATES_BY_WIRE, TYPES_BY_WIRE, encode_card
+from callsheet_kit.validation import json_payload
+from services.cards.adapters.wire import (
+    ACTIONS_BY_WIRE,
+    STATES_BY_WIRE,
+    TYPES_BY_WIRE,
+    encode_card,
+    encode_media_info,
+)
 from services.cards.bootstrap import Cards
 from services.cards.domain.card import CardSnapshot
 from services.cards.domain.kinds.base import Context
 from services.cards.domain.kinds.reschedule import check_counter, check_create
 from services.cards.domain.model import CardAction, CardType, OrderView
+from services.cards.usecases.access import reads_as_service
 from services.cards.usecases.commands import (
     CancelCard,
     CreateCard,
@@ -28,10 +36,18 @@ from services.cards.usecases.commands import (
     client_nonce,
     counter_key,
     create_card,
-    payload_of,
     respond_to_card,
 )
-from services.cards.usecases.media import CreateMediaUpload, create_media_upload, list_deliverables
+from services.cards.usecases.disputes import ResolveDisputeCard, resolve_dispute_card
+from services.cards.usecases.media import (
+    CreateMediaUpload,
+    DescribeMedia,
+    SetMediaHidden,
+    create_media_upload,
+    describe_media,
+    list_deliverables,
+    set_media_hidden,
+)
 from services.cards.usecases.queries import GetCard, ListCards, get_card, list_cards
 
 ServicerContext = grpc.aio.ServicerContext[Any, Any]
@@ -53,11 +69,23 @@ class CardsServicer(cards_pb2_grpc.CardsServiceServicer):
         return await self._cards.deps.orders.order_view(order_id, caller=current_caller())
 
     async def _order_of_card(self, card_id: str) -> tuple[CardSnapshot, OrderView]:
-        async with self._cards.uow() as uow:
-            snapshot = await get_card(uow, GetCard(caller=current_caller(), card_id=card_id))
+        snapshot = await self._card(card_id)
         return snapshot, await self._order(snapshot.card.order_id)
 
-    def _encode(self, snapshot: CardSnapshot, order: OrderView) -> cards_pb2.Card:
+    async def _card(self, card_id: str) -> CardSnapshot:
+        async with self._cards.uow() as uow:
+            return await get_card(uow, GetCard(caller=current_caller(), card_id=card_id))
+
+    async def _readable_order(self, order_id: str) -> OrderView | None:
+        """The order for participants and staff (orders decides who sees it); None for support
+        reading on its own account, which reads cards' own records of any order."""
+        if not order_id:
+            raise invalid_field("order_id", "is required")
+        if reads_as_service(current_caller()):
+            return None
+        return await self._order(order_id)
+
+    def _encode(self, snapshot: CardSnapshot, order: OrderView | None) -> cards_pb2.Card:
         return encode_card(snapshot, viewer=current_caller().user_id, order=order)
 
     async def CreateCard(
@@ -67,7 +95,7 @@ class CardsServicer(cards_pb2_grpc.CardsServiceServicer):
         card_type = TYPES_BY_WIRE.get(request.type)
         if card_type is None:
             raise invalid_field("type", "must be one of RESCHEDULE, EXTRAS, PROOFS, EXPENSE, COMPLETE, DISPUTE")
-        payload = payload_of(request.payload_json)
+        payload = json_payload(request.payload_json)
         order = await self._order(request.order_id)
         command = CreateCard(
             caller=current_caller(), request_id=request.request_id, order=order, card_type=card_type, payload=payload
@@ -107,7 +135,7 @@ class CardsServicer(cards_pb2_grpc.CardsServiceServicer):
         action = ACTIONS_BY_WIRE.get(request.action)
         if action is None:
             raise invalid_field("action", "is required")
-        payload = payload_of(request.payload_json)
+        payload = json_payload(request.payload_json)
         snapshot, order = await self._order_of_card(request.card_id)
         counter_id = card_id_for(counter_key(snapshot.card))
         held = (
@@ -184,10 +212,10 @@ class CardsServicer(cards_pb2_grpc.CardsServiceServicer):
     async def ListDeliverables(
         self, request: cards_pb2.ListDeliverablesRequest, context: ServicerContext
     ) -> cards_pb2.ListDeliverablesResponse:
-        """The order's deliverables with download links."""
-        order = await self._order(request.order_id)
+        """The order's deliverables with download links (media support hid are left out)."""
+        await self._readable_order(request.order_id)
         async with self._cards.uow() as uow:
-            found = await list_deliverables(uow, order, store=self._cards.deps.store)
+            found = await list_deliverables(uow, request.order_id, store=self._cards.deps.store)
         return cards_pb2.ListDeliverablesResponse(
             media=[
                 cards_pb2.Media(
@@ -203,17 +231,65 @@ class CardsServicer(cards_pb2_grpc.CardsServiceServicer):
 
     async def GetCard(self, request: cards_pb2.GetCardRequest, context: ServicerContext) -> cards_pb2.GetCardResponse:
         """Returns a card with what the caller can do on it."""
-        snapshot, order = await self._order_of_card(request.card_id)
+        snapshot = await self._card(request.card_id)
+        order = await self._readable_order(snapshot.card.order_id)
         return cards_pb2.GetCardResponse(card=self._encode(snapshot, order))
 
     async def ListCards(
         self, request: cards_pb2.ListCardsRequest, context: ServicerContext
     ) -> cards_pb2.ListCardsResponse:
         """Returns an order's cards."""
-        order = await self._order(request.order_id)
+        order = await self._readable_order(request.order_id)
         states = frozenset(STATES_BY_WIRE[state] for state in request.states if state in STATES_BY_WIRE)
         if len(states) != len(set(request.states)):
             raise invalid_field("states", "holds an unknown state")
         async with self._cards.uow() as uow:
-            snapshots = await list_cards(uow, ListCards(caller=current_caller(), order=order, states=states))
+            snapshots = await list_cards(
+                uow, ListCards(caller=current_caller(), order_id=request.order_id, states=states)
+            )
         return cards_pb2.ListCardsResponse(cards=[self._encode(snapshot, order) for snapshot in snapshots])
+
+    async def ResolveDisputeCard(
+        self, request: cards_pb2.ResolveDisputeCardRequest, context: ServicerContext
+    ) -> cards_pb2.ResolveDisputeCardResponse:
+        """Support resolved a DISPUTE card's case: its freeze is released, the payout settled, the card closed."""
+        command = ResolveDisputeCard(
+            caller=current_caller(), request_id=request.request_id, card_id=request.card_id, note=request.note
+        )
+        return await resolve_dispute_card(
+            self._cards.deps,
+            command,
+            request,
+            respond=lambda snapshot: cards_pb2.ResolveDisputeCardResponse(card=encode_card(snapshot)),
+        )
+
+    async def SetMediaHidden(
+        self, request: cards_pb2.SetMediaHiddenRequest, context: ServicerContext
+    ) -> cards_pb2.SetMediaHiddenResponse:
+        """Support hides media everywhere it is served, or restores it."""
+        command = SetMediaHidden(
+            caller=current_caller(),
+            request_id=request.request_id,
+            media_ids=list(request.media_ids),
+            hidden=request.hidden,
+            reason=request.reason,
+        )
+        return await execute(
+            set_media_hidden,
+            command,
+            uow=self._cards.uow(),
+            request=request,
+            respond=lambda found: cards_pb2.SetMediaHiddenResponse(media=[encode_media_info(m) for m in found]),
+        )
+
+    async def DescribeMedia(
+        self, request: cards_pb2.DescribeMediaRequest, context: ServicerContext
+    ) -> cards_pb2.DescribeMediaResponse:
+        """What is known of media, for support and staff."""
+        command = DescribeMedia(caller=current_caller(), media_ids=list(request.media_ids))
+        return await execute(
+            describe_media,
+            command,
+            uow=self._cards.uow(),
+            respond=lambda found: cards_pb2.DescribeMediaResponse(media=[encode_media_info(m) for m in found]),
+        )

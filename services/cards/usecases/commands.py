@@ -10,16 +10,14 @@ the other CONFLICT. A card is made once per order, type and client key
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from callsheet_kit.errors import Violations, idempotency_mismatch, invalid_field, not_found
+from callsheet_kit.errors import Violations, idempotency_mismatch, not_found
 from callsheet_kit.idempotency import check_key
 from callsheet_kit.identity import Caller
 from callsheet_kit.ids import new_id
 from callsheet_kit.uow import transactional
-from callsheet_kit.validation import MAX_JSON_BYTES, check_json
 from services.cards.domain.card import Card, CardSnapshot, Responded, open_types, visible_to
 from services.cards.domain.model import CardAction, CardState, CardType, OrderView
 from services.cards.usecases.effects import effects_of, start_effect
@@ -27,22 +25,6 @@ from services.cards.usecases.ports import CardsUnitOfWork, Command
 
 # The card types whose effect is cards' own, applied with the decision.
 LOCAL_EFFECTS = frozenset({CardType.PROOFS})
-
-
-def payload_of(text: str, *, field: str = "payload") -> Any:
-    """A request's JSON payload; INVALID_ARGUMENT naming ``field`` when it is not a bounded JSON object."""
-    if not text:
-        return None
-    if len(text.encode()) > MAX_JSON_BYTES:
-        raise invalid_field(field, f"must be at most {MAX_JSON_BYTES} bytes as JSON")
-    try:
-        value = json.loads(text)
-    except ValueError:
-        raise invalid_field(field, "must be JSON") from None
-    violations = Violations()
-    check_json(violations, field, value)
-    violations.raise_if_any()
-    return value
 
 
 def card_key(order_id: str, card_type: CardType, request_id: str) -> str:
@@ -80,15 +62,21 @@ def media_refs(card_type: CardType, action: CardAction | None, payload: dict[str
 
 
 async def require_media(uow: CardsUnitOfWork, order_id: str, refs: list[tuple[str, str]]) -> None:
-    """INVALID_ARGUMENT naming every field whose media was not uploaded for this order."""
+    """INVALID_ARGUMENT naming every field whose media was not uploaded for this order, or is hidden by support."""
     if not refs:
         return
     known = {
-        media.media_id for media in await uow.media([media_id for _, media_id in refs]) if media.order_id == order_id
+        media.media_id: media
+        for media in await uow.media([media_id for _, media_id in refs])
+        if media.order_id == order_id
     }
     violations = Violations()
     for field_name, media_id in refs:
-        violations.check(media_id in known, field_name, "is not media uploaded for this order (createMediaUpload)")
+        media = known.get(media_id)
+        if media is None:
+            violations.add(field_name, "is not media uploaded for this order (createMediaUpload)")
+        elif media.hidden:
+            violations.add(field_name, "is media support has taken down")
     violations.raise_if_any()
 
 

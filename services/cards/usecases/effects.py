@@ -15,6 +15,9 @@ crash is applied once.
 | COMPLETE | approved (or by the system after 72 h) | orders completes the order, payments schedules the payout, the card closes |
 | DISPUTE | opened | orders marks the order DISPUTED, payments freezes the payout (the card stays open until support resolves) |
 
+When support resolves a dispute, the freeze is released under the decision that made it, kept on
+the card as ``effect_version`` (see ``disputes``).
+
 An owner's refusal that is final (the slot was booked meanwhile, the card declined, the payout
 already released) reopens the card with the reason in its progress, so the participants can
 decide again; a refusal of a dispute withdraws it.
@@ -60,6 +63,9 @@ async def start_effect(uow: CardsUnitOfWork, card: Card, step: str, data: dict[s
     Once per card, step and version: a repeated decision starts nothing twice, and a card that was
     reopened and decided again gets the effect of its new decision.
     """
+    # Kept on the card: when support resolves a dispute, the payout freeze is released under the
+    # decision that made it, possibly long after the saga's row was pruned.
+    card.effect_started()
     await uow.start_saga(
         kind=CARD_EFFECT,
         key=f"{card.card_id}:{step}:{card.version}",

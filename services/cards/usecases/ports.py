@@ -11,21 +11,8 @@ from callsheet_kit.identity import Caller
 from callsheet_kit.storage import ObjectStore
 from callsheet_kit.uow import Transaction
 from services.cards.domain.card import Card, Response
+from services.cards.domain.media import MediaRecord
 from services.cards.domain.model import OrderView
-
-
-@dataclass(frozen=True)
-class MediaRecord:
-    """A file of an order, as stored."""
-
-    media_id: str
-    order_id: str
-    uploader_id: str
-    filename: str
-    content_type: str
-    nsfw: bool
-    object_key: str
-    created_at: datetime
 
 
 class CardsUnitOfWork(Transaction, Protocol):
@@ -75,8 +62,16 @@ class CardsUnitOfWork(Transaction, Protocol):
         """Records a file of an order."""
         ...
 
-    async def media(self, media_ids: Sequence[str]) -> Sequence[MediaRecord]:
-        """Files by their ids."""
+    async def media(self, media_ids: Sequence[str], *, lock: bool = False) -> Sequence[MediaRecord]:
+        """Files by their ids (locked when asked)."""
+        ...
+
+    async def save_media(self, media: MediaRecord) -> None:
+        """Writes a file's changed state (hidden or restored)."""
+        ...
+
+    async def effect_running(self, card: Card) -> bool:
+        """True while a saga of the card's effects may still act (its owners may still be called)."""
         ...
 
     async def lock_order(self, order_id: str) -> None:
@@ -158,4 +153,12 @@ class EffectsPort(Protocol):
 
     async def freeze_payout(self, *, order_id: str, card_id: str, decision: str, reason: str) -> None:
         """Freezes the payout."""
+        ...
+
+    async def unfreeze_payout(self, *, order_id: str, card_id: str, decision: str) -> None:
+        """Releases the freeze that ``decision`` made (NOT_FOUND when it never made one)."""
+        ...
+
+    async def schedule_payout_after_dispute(self, *, order_id: str, card_id: str, completed_at: datetime) -> None:
+        """The final settlement once support resolved the card's dispute (once per order at payments)."""
         ...

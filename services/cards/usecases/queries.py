@@ -1,4 +1,8 @@
-"""Reading cards: an order's cards and one card, each with what the reader can do on it now."""
+"""Reading cards: an order's cards and one card, each with what the reader can do on it now.
+
+Who may read is ``access``: an order's cards are listed once orders let the caller see the order,
+or for support reading on its own account, from cards' own records (an order with no cards has none).
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,16 @@ from dataclasses import dataclass
 from callsheet_kit.errors import not_found
 from callsheet_kit.uow import transactional
 from services.cards.domain.card import Card, CardSnapshot
-from services.cards.domain.model import CardState, OrderView
+from services.cards.domain.model import CardState
+from services.cards.usecases.access import may_read
 from services.cards.usecases.ports import CardsUnitOfWork, Command
 
 
 @dataclass(frozen=True)
 class ListCards(Command):
-    """Asks for an order's cards (the order as the caller may see it)."""
+    """Asks for an order's cards (of an order the caller may see)."""
 
-    order: OrderView
+    order_id: str
     states: frozenset[CardState] = frozenset()
 
 
@@ -37,7 +42,7 @@ async def list_cards(uow: CardsUnitOfWork, command: ListCards) -> list[CardSnaps
     """An order's cards, oldest first, in the asked states."""
     cards = [
         card
-        for card in await uow.cards_of(command.order.order_id)
+        for card in await uow.cards_of(command.order_id)
         if not command.states or CardState(card.state) in command.states
     ]
     return await _snapshots(uow, cards)
@@ -45,10 +50,9 @@ async def list_cards(uow: CardsUnitOfWork, command: ListCards) -> list[CardSnaps
 
 @transactional()
 async def get_card(uow: CardsUnitOfWork, command: GetCard) -> CardSnapshot:
-    """A card for the order's participants and staff; NOT_FOUND for anyone else."""
+    """A card for the order's participants, staff and support; NOT_FOUND for anyone else."""
     card = await uow.card(command.card_id) if command.card_id else None
-    caller = command.caller
-    if card is None or not (caller.is_staff or caller.user_id in (card.buyer_id, card.provider_id)):
+    if card is None or not may_read(card, command.caller):
         raise not_found("card")
     [snapshot] = await _snapshots(uow, [card])
     return snapshot

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from callsheet_kit.paging import decode_cursor, keyset_page
 from callsheet_kit.uow import transactional
-from services.orders.usecases.access import visible_order
+from services.orders.usecases.access import ORDER_READERS, visible_order
 from services.orders.usecases.ports import Command, OrdersUnitOfWork, TimelineRecord
 
 # The name cursors of this list carry, so no other list accepts them.
@@ -26,7 +26,7 @@ class ListTimeline(Command):
 @transactional()
 async def list_timeline(uow: OrdersUnitOfWork, command: ListTimeline) -> tuple[Sequence[TimelineRecord], str]:
     """The entries and the token of the next page; NOT_FOUND for non-participants."""
-    await visible_order(uow, command.caller, command.order_id)
+    await visible_order(uow, command.caller, command.order_id, readers=ORDER_READERS)
     return await timeline_page(uow, command.order_id, size=command.size, page_token=command.page_token)
 
 

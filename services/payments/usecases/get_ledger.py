@@ -1,4 +1,7 @@
-"""The ledger as an admin reads it: an order's entries and balances, a provider's payable."""
+"""The ledger as admins read it: an order's entries and balances, a provider's payable.
+
+Support reads an order's entries and balances too, on its own account, for its evidence packs.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +13,12 @@ from callsheet_kit.identity import ADMIN, Caller
 from callsheet_kit.uow import transactional
 from callsheet_kit.validation import MAX_ID, check_text
 from services.payments.domain.ledger import Balance, provider_payable
+from services.payments.usecases.access import require_ledger_reader
 from services.payments.usecases.ports import Command, PaymentsUnitOfWork, PostedEntry
 
 
 def require_admin(caller: Caller) -> None:
-    """The ledger is for admins: everyone else, staff included, is refused."""
+    """A provider's balance is for admins: everyone else, staff included, is refused."""
     if ADMIN not in caller.roles:
         raise permission_denied("only an admin may read the ledger")
 
@@ -37,8 +41,9 @@ class OrderLedger:
 
 @transactional()
 async def get_order_ledger(uow: PaymentsUnitOfWork, command: GetOrderLedger) -> OrderLedger:
-    """An order's ledger (empty for an order without money); PERMISSION_DENIED unless an admin asks."""
-    require_admin(command.caller)
+    """An order's ledger (empty for an order without money); PERMISSION_DENIED unless an admin, or
+    support on its own account, asks."""
+    require_ledger_reader(command.caller)
     violations = Violations()
     check_text(violations, "order_id", command.order_id, max_length=MAX_ID, required=True)
     violations.raise_if_any()

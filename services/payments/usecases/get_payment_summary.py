@@ -1,4 +1,4 @@
-"""An order's money and receipts, for its participants and staff."""
+"""An order's money and receipts, for its participants, staff, and support's evidence packs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from callsheet_kit.errors import not_found
 from callsheet_kit.uow import transactional
 from services.payments.domain.payment import Payment
-from services.payments.usecases.access import ORDERS_SERVICE
+from services.payments.usecases.access import may_see_money
 from services.payments.usecases.ports import (
     ChargeRecord,
     Command,
@@ -45,10 +45,8 @@ class PaymentSummary:
 @transactional()
 async def get_payment_summary(uow: PaymentsUnitOfWork, command: GetPaymentSummary) -> PaymentSummary:
     """The payment and its receipts; NOT_FOUND for strangers and for orders without one."""
-    caller = command.caller
     payment = await uow.payment_of(command.order_id) if command.order_id else None
-    allowed = caller.is_staff or caller.service == ORDERS_SERVICE
-    if payment is None or not (allowed or caller.user_id in (payment.buyer_id, payment.provider_id)):
+    if payment is None or not may_see_money(command.caller, payment):
         raise not_found("payment")
     receipts = await uow.receipts(payment.payment_id)
     if not payment.is_captured:

@@ -229,3 +229,75 @@ class CaseSla:
         """The earliest instant a running clock reaches its target (when the sweeper should look)."""
         dues = [due for due in (self.first_response.due(), self.resolution.due()) if due is not None]
         return min(dues) if dues else None
+
+
+def _seconds(value: timedelta) -> float:
+    return value.total_seconds()
+
+
+def _instant(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
+def _parse_instant(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def hours_to_json(hours: BusinessHours | None) -> dict[str, Any] | None:
+    """Business hours as a queue or a case's snapshot keeps them."""
+    if hours is None:
+        return None
+    return {
+        "timezone": hours.timezone,
+        "week": {
+            str(day): [opens.isoformat("minutes"), closes.isoformat("minutes")]
+            for day, (opens, closes) in sorted(hours.week.items())
+        },
+        "daysOff": sorted(day.isoformat() for day in hours.days_off),
+    }
+
+
+def hours_from_json(value: Mapping[str, Any] | None) -> BusinessHours | None:
+    """Business hours from their JSON (a queue's row or a case's snapshot); ValueError when malformed."""
+    if not value:
+        return None
+    week = {int(day): (time.fromisoformat(span[0]), time.fromisoformat(span[1])) for day, span in value["week"].items()}
+    days_off = frozenset(date.fromisoformat(day) for day in value.get("daysOff", []))
+    return BusinessHours(timezone=str(value["timezone"]), week=week, days_off=days_off)
+
+
+def _clock_to_json(clock: SlaClock) -> dict[str, Any]:
+    return {
+        "targetSeconds": _seconds(clock.target),
+        "spentSeconds": _seconds(clock.spent),
+        "runningSince": _instant(clock.running_since),
+        "stoppedAt": _instant(clock.stopped_at),
+    }
+
+
+def _clock_from_json(value: Mapping[str, Any], hours: BusinessHours | None) -> SlaClock:
+    return SlaClock(
+        target=timedelta(seconds=float(value["targetSeconds"])),
+        hours=hours,
+        spent=timedelta(seconds=float(value["spentSeconds"])),
+        running_since=_parse_instant(value.get("runningSince")),
+        stopped_at=_parse_instant(value.get("stoppedAt")),
+    )
+
+
+def sla_to_json(sla: CaseSla, *, escalated: list[str]) -> dict[str, Any]:
+    """A case's clocks with the hours they count on and the clocks already escalated."""
+    return {
+        "hours": hours_to_json(sla.first_response.hours),
+        "resolutionHours": hours_to_json(sla.resolution.hours),
+        "firstResponse": _clock_to_json(sla.first_response),
+        "resolution": _clock_to_json(sla.resolution),
+        "escalated": sorted(set(escalated)),
+    }
+
+
+def sla_from_json(value: Mapping[str, Any]) -> tuple[CaseSla, list[str]]:
+    """A case's clocks and escalated clock names from their snapshot."""
+    first = _clock_from_json(value["firstResponse"], hours_from_json(value.get("hours")))
+    resolution = _clock_from_json(value["resolution"], hours_from_json(value.get("resolutionHours")))
+    return CaseSla(first_response=first, resolution=resolution), list(value.get("escalated", []))
