@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from callsheet_kit.errors import CommonReason, DomainError, ErrorCode, FieldViolation
+from callsheet_kit.errors import DomainError, ErrorCode, FieldViolation
 
 HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.UNAUTHENTICATED: 401,
@@ -24,8 +24,6 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.UNAVAILABLE: 503,
     ErrorCode.INTERNAL: 500,
 }
-
-NOT_AVAILABLE = CommonReason.NOT_AVAILABLE.value
 
 # Proto fields whose API name is not simply their camelCase form.
 _RENAMED: dict[str, str] = {
@@ -92,11 +90,6 @@ def public_error(error: DomainError, *, field_prefix: str = "") -> tuple[str, di
         if current.lstrip("-").isdigit():
             fields["currentVersion"] = int(current)
     return message, fields
-
-
-def not_available(capability: str) -> DomainError:
-    """The error of an operation whose capability is not deployed yet."""
-    return CommonReason.NOT_AVAILABLE.error(f"the {capability} capability is not deployed yet")
 
 
 def internal_error() -> DomainError:

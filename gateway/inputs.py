@@ -46,6 +46,10 @@ TEXT_RULES: dict[str, TextRule] = {
     "contentType": TextRule(MAX_NAME),
     "reason": TextRule(2_000, multiline=True),
     "description": TextRule(MAX_TEXT, multiline=True),
+    # A message on a support case, and an agent's note on a change.
+    "body": TextRule(MAX_TEXT, multiline=True),
+    "note": TextRule(1_000, multiline=True),
+    "field": TextRule(MAX_NAME),
 }
 # Fields that carry a client's JSON document (the contract's JSON scalar).
 JSON_FIELDS = frozenset({"location", "payload", "resolution"})

@@ -7,8 +7,7 @@ function that is both its GraphQL resolver and, under a FastAPI route, its REST 
 1. write ``gateway/operations/<field>.py`` after its closest sibling (``checkout`` for a
    mutation with an input, ``orders`` for a list, ``order_timeline`` for a field of Order),
    ending in ``OPERATION = Operation("Type.field", function, router)``;
-2. list it in ``OPERATIONS`` below (the order is the order of /openapi.json);
-3. if its field was declared in ``not_deployed``, take it out there.
+2. list it in ``OPERATIONS`` below (the order is the order of /openapi.json).
 
 Fields the contract does not have yet go in ``gateway/schema/extensions.graphql``.
 """
@@ -28,7 +27,6 @@ from gateway.operations import (
     create_quote,
     help_articles,
     help_centre_stats,
-    not_deployed,
     notification_deliveries,
     notification_preferences,
     notifications,
@@ -97,5 +95,4 @@ OPERATIONS: tuple[Operation, ...] = (
     order_ledger.OPERATION,
     provider_balance.OPERATION,
     advance_clock.OPERATION,
-    *not_deployed.OPERATIONS,
 )

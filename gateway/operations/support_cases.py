@@ -36,14 +36,10 @@ router = APIRouter(tags=["support"])
 
 
 def case_page(response: support_pb2.ListCasesResponse) -> ApiObject:
-    """A page of cases; the next page starts after the token support gave for it."""
-    page = connection(
+    """A page of cases; any case's cursor continues the listing after it."""
+    return connection(
         ((edge.cursor, support_case_summary(edge.case)) for edge in response.edges), response.next_page_token
     )
-    if response.next_page_token:
-        # The token support hands out is the cursor to continue from, whatever the edges carry.
-        page["pageInfo"]["endCursor"] = response.next_page_token
-    return page
 
 
 @router.get("/support/cases", response_model=SupportCaseConnection)

@@ -156,14 +156,6 @@ async def test_rest_order_has_the_graphql_shape(stack: Stack) -> None:
 
 
 @pytest.mark.asyncio
-async def test_capabilities_not_deployed_say_so(stack: Stack) -> None:
-    body = await stack.graphql('{ helpArticles(query: "refund") { id } }')
-    [error] = body["errors"]
-    assert error["extensions"] == {"code": "FAILED_PRECONDITION", "reason": "NOT_AVAILABLE"}
-    assert "not deployed yet" in error["message"]
-
-
-@pytest.mark.asyncio
 async def test_advance_clock_is_for_admins_and_moves_every_service(stack: Stack, auth: Callable[..., Any]) -> None:
     mutation = "mutation($s: Int!) { advanceClock(seconds: $s) }"
     denied = await stack.graphql(mutation, {"s": 60})

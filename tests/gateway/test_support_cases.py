@@ -29,7 +29,7 @@ AGENT_ROLES = ["support_agent"]
 SYSTEM_CASE, PROVIDER_CASE = "case_sys", "case_prov"
 # Who takes part in each case.
 PARTICIPANT = {SYSTEM_CASE: BUYER, PROVIDER_CASE: PROVIDER}
-NEXT_PAGE = "tok_after_case_prov"
+NEXT_PAGE = "tok_after_case_sys"
 CASE_FIELDS = """id type state version priority orderId openedBy openedBySystem assigneeId subject
   firstResponseDueAt resolutionDueAt slaBreached evidencePackUrl queue description payload resolution
   createdAt updatedAt resolvedAt events { id kind actorUserId payload createdAt }"""
@@ -114,8 +114,10 @@ class FakeSupport(support_pb2_grpc.SupportServiceServicer):  # type: ignore[misc
             if caller.is_staff or caller.user_id == PARTICIPANT[case_id]:
                 case = self._visible(case_id)
                 del case.events[:]  # a listing's cases come without their history
-                edges.append(support_pb2.CaseEdge(cursor=case_id, case=case))
-        return support_pb2.ListCasesResponse(edges=edges, next_page_token=NEXT_PAGE if len(edges) > 1 else "")
+                edges.append(support_pb2.CaseEdge(cursor=f"tok_after_{case_id}", case=case))
+        # As support does: the next page's token is the cursor of the page's last case.
+        token = edges[-1].cursor if len(edges) > 1 else ""
+        return support_pb2.ListCasesResponse(edges=edges, next_page_token=token)
 
     async def OpenCase(self, request: support_pb2.OpenCaseRequest, context: Any) -> support_pb2.OpenCaseResponse:
         self._note("OpenCase", request, context)
@@ -303,7 +305,7 @@ async def test_the_list_passes_its_filters_and_pages_on_supports_token(support: 
         "assigneeId": AGENT,
         "evidencePackUrl": "https://files/ev.zip",
     }
-    # The next page starts after the token support gave, which is what `after` must carry.
+    # The next page starts after the last case's cursor, which is the token support gave.
     assert page["pageInfo"] == {"hasNextPage": True, "endCursor": NEXT_PAGE}
     sent = support.sent("ListCases")
     assert (list(sent.states), list(sent.types), sent.page_size) == (["OPEN", "ESCALATED"], ["GENERAL"], 5)

@@ -28,12 +28,14 @@ def test_the_rules_defaults_and_resolution_four_times_the_first_response() -> No
     assert SlaPolicy.default(Priority.HIGH).resolution == timedelta(hours=16)
 
 
-def test_round_the_clock_a_case_is_due_its_target_after_opening_and_breaches_after() -> None:
+def test_round_the_clock_a_case_is_due_its_target_after_opening_and_breaches_when_it_is_spent() -> None:
     opened = utc(2026, 12, 1, 10)
     sla = CaseSla.opened(SlaPolicy.default(Priority.URGENT), opened)
     assert sla.next_due() == utc(2026, 12, 1, 11)
-    assert sla.breached(utc(2026, 12, 1, 11)) == []
-    assert sla.breached(utc(2026, 12, 1, 11, 0, 1)) == ["first_response"]
+    assert sla.breached(utc(2026, 12, 1, 10, 59, 59)) == []
+    assert sla.breached(utc(2026, 12, 1, 11)) == ["first_response"]
+    # An answer at the due instant is on time.
+    assert sla.answered(utc(2026, 12, 1, 11)).breached(utc(2026, 12, 1, 12)) == []
 
 
 def test_business_hours_skip_the_night_the_weekend_and_days_off() -> None:

@@ -61,9 +61,12 @@ class SqlSupportUnitOfWork(UnitOfWork):
         found = (await self.session.execute(query)).scalar()
         return self.track(found) if found is not None else None
 
-    async def case_by_key(self, key: str) -> SupportCase | None:
-        """The case opened under a key."""
-        found = (await self.session.execute(select(SupportCase).where(case_table.c.key == key))).scalar()
+    async def case_by_key(self, key: str, *, lock: bool = False) -> SupportCase | None:
+        """The case opened under a key (``FOR UPDATE`` when locking)."""
+        query = select(SupportCase).where(case_table.c.key == key)
+        if lock:
+            query = query.with_for_update()
+        found = (await self.session.execute(query)).scalar()
         return self.track(found) if found is not None else None
 
     def add_case(self, case: SupportCase) -> None:
@@ -130,13 +133,15 @@ class SqlSupportUnitOfWork(UnitOfWork):
 
     async def redact_entry(self, event_id: str, *, by: str) -> None:
         """Replaces the entry's text with the redaction mark (the trigger allows this change alone)."""
+        payload = (
+            await self.session.execute(
+                select(case_event_table.c.payload).where(case_event_table.c.event_id == event_id).with_for_update()
+            )
+        ).scalar_one()
         await self.session.execute(
             update(case_event_table)
             .where(case_event_table.c.event_id == event_id)
-            .values(
-                payload=func.jsonb_set(case_event_table.c.payload, "{body}", func.to_jsonb(REDACTED)),
-                redacted_by=by,
-            )
+            .values(payload={**payload, "body": REDACTED}, redacted_by=by)
         )
 
     async def list_cases(self, query: CaseFilter) -> Sequence[SupportCase]:

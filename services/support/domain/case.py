@@ -19,7 +19,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from callsheet_kit.domain import Aggregate, DomainEvent
@@ -29,6 +29,8 @@ from services.support.domain.errors import SupportReason
 from services.support.domain.sla import CaseSla, Priority, SlaPolicy, sla_from_json, sla_to_json
 
 REDACTED = "[redacted]"
+# How soon a case the sweeper found not yet overdue is looked at again, at the latest.
+RECHECK = timedelta(minutes=1)
 FINAL_STATES = frozenset({CaseState.CLOSED})
 # States an agent may move a case to by hand (RESOLVED comes with a resolution, CLOSED after it).
 WORKING_STATES = frozenset(
@@ -364,6 +366,9 @@ class SupportCase(Aggregate):
         overdue = [name for name in sla.breached(now) if name not in escalated]
         if not overdue:
             self._set_sla(sla, escalated)
+            if self.next_due is not None and self.next_due <= now:
+                # Never due again at once: a sweeper would take the case over and over.
+                self.next_due = now + RECHECK
             return []
         self._set_sla(sla, [*escalated, *overdue])
         self.sla_breached = True

@@ -161,9 +161,15 @@ class SlaClock:
         return self.hours.after(self.running_since, max(left, timedelta(0)))
 
     def breached(self, now: datetime) -> bool:
-        """True once more than the target was spent (stopped late counts too)."""
-        at = self.stopped_at if self.stopped_at is not None else now
-        return self.spent_at(at) > self.target
+        """True once a running clock has spent its whole target, or a stopped one stopped late.
+
+        A clock that reaches its target while it runs is breached at that instant, so the
+        sweeper that looks at its due time finds it breached (with business hours, the target
+        may be reached at the close of a day, when no more time is counted until the next).
+        """
+        if self.stopped_at is not None:
+            return self.spent_at(self.stopped_at) > self.target
+        return (self.running_since is not None and self.spent_at(now) >= self.target) or self.spent > self.target
 
 
 @dataclass(frozen=True)

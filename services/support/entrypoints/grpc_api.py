@@ -5,9 +5,11 @@ The help centre's three calls are served by ``HelpApi``; everything about cases 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import grpc
+from google.protobuf.message import Message
 
 from callsheet.support.v1 import support_pb2, support_pb2_grpc
 from callsheet_kit.errors import invalid_field
@@ -31,10 +33,19 @@ from services.support.usecases.case_commands import (
 from services.support.usecases.dmca_notice import ActOnDmca, act_on_dmca_with_media, parse_action
 from services.support.usecases.open_case import OpenCase, open_case
 from services.support.usecases.ports import CaseView, SupportDeps
-from services.support.usecases.queries import GetCase, GetStrikes, ListCases, get_case, get_strikes, list_cases
+from services.support.usecases.queries import (
+    GetCase,
+    GetStrikes,
+    ListCases,
+    case_cursor,
+    get_case,
+    get_strikes,
+    list_cases,
+)
 from services.support.usecases.resolve_case import ResolveCase, resolve_case
 
 Context = grpc.aio.ServicerContext[Any, Any]
+R = TypeVar("R", bound=Message)
 
 
 class SupportServicer(support_pb2_grpc.SupportServiceServicer):
@@ -47,6 +58,16 @@ class SupportServicer(support_pb2_grpc.SupportServiceServicer):
     def _case(self, view: CaseView) -> support_pb2.SupportCase:
         key = view.case.evidence_key
         return encode_case(view, evidence_url=self._deps.store.download_url(key) if key else "")
+
+    async def _answer(self, use_case: Any, command: Any, response: Callable[..., R], *, request: Message | None) -> R:
+        """Runs a use case that answers one case, in its unit of work, idempotent by ``request``'s key."""
+        return await execute(
+            use_case,
+            command,
+            uow=self._deps.uow(),
+            request=request,
+            respond=lambda view: response(case=self._case(view)),
+        )
 
     # -- the help centre -----------------------------------------------------------------------
 
@@ -87,21 +108,15 @@ class SupportServicer(support_pb2_grpc.SupportServiceServicer):
             description=request.description,
             payload=payload,
         )
-        return await execute(
-            open_case,
-            command,
-            uow=self._deps.uow(),
-            request=request,
-            respond=lambda view: support_pb2.OpenCaseResponse(case=self._case(view)),
-        )
+        return await self._answer(open_case, command, support_pb2.OpenCaseResponse, request=request)
 
     async def GetCase(self, request: support_pb2.GetCaseRequest, context: Context) -> support_pb2.GetCaseResponse:
         """A case with its history, to whoever may see it."""
-        return await execute(
+        return await self._answer(
             get_case,
             GetCase(caller=current_caller(), case_id=request.case_id),
-            uow=self._deps.uow(),
-            respond=lambda view: support_pb2.GetCaseResponse(case=self._case(view)),
+            support_pb2.GetCaseResponse,
+            request=None,
         )
 
     async def ListCases(self, request: support_pb2.ListCasesRequest, context: Context) -> support_pb2.ListCasesResponse:
@@ -119,7 +134,7 @@ class SupportServicer(support_pb2_grpc.SupportServiceServicer):
         def respond(page: tuple[Any, str]) -> support_pb2.ListCasesResponse:
             views, token = page
             return support_pb2.ListCasesResponse(
-                edges=[support_pb2.CaseEdge(cursor=view.case.case_id, case=self._case(view)) for view in views],
+                edges=[support_pb2.CaseEdge(cursor=case_cursor(view.case), case=self._case(view)) for view in views],
                 next_page_token=token,
             )
 
@@ -137,13 +152,7 @@ class SupportServicer(support_pb2_grpc.SupportServiceServicer):
             state=request.state,
             internal=request.internal,
         )
-        return await execute(
-            reply_to_case,
-            command,
-            uow=self._deps.uow(),
-            request=request,
-            respond=lambda view: support_pb2.ReplyToCaseResponse(case=self._case(view)),
-        )
+        return await self._answer(reply_to_case, command, support_pb2.ReplyToCaseResponse, request=request)
 
     async def AssignCase(
         self, request: support_pb2.AssignCaseRequest, context: Context
@@ -156,13 +165,7 @@ class SupportServicer(support_pb2_grpc.SupportServiceServicer):
             assignee_id=request.assignee_id,
             expected_version=request.expected_version,
         )
-        return await execute(
-            assign_case,
-            command,
-            uow=self._deps.uow(),
-            request=request,
-            respond=lambda view: support_pb2.AssignCaseResponse(case=self._case(view)),
-        )
+        return await self._answer(assign_case, command, support_pb2.AssignCaseResponse, request=request)
 
     async def ChangeCase(
         self, request: support_pb2.ChangeCaseRequest, context: Context
@@ -177,13 +180,7 @@ class SupportServicer(support_pb2_grpc.SupportServiceServicer):
             note=request.note,
             expected_version=request.expected_version,
         )
-        return await execute(
-            change_case,
-            command,
-            uow=self._deps.uow(),
-            request=request,
-            respond=lambda view: support_pb2.ChangeCaseResponse(case=self._case(view)),
-        )
+        return await self._answer(change_case, command, support_pb2.ChangeCaseResponse, request=request)
 
     async def RedactCase(
         self, request: support_pb2.RedactCaseRequest, context: Context
@@ -197,13 +194,7 @@ class SupportServicer(support_pb2_grpc.SupportServiceServicer):
             field=request.field,
             reason=request.reason,
         )
-        return await execute(
-            redact_case,
-            command,
-            uow=self._deps.uow(),
-            request=request,
-            respond=lambda view: support_pb2.RedactCaseResponse(case=self._case(view)),
-        )
+        return await self._answer(redact_case, command, support_pb2.RedactCaseResponse, request=request)
 
     async def ResolveCase(
         self, request: support_pb2.ResolveCaseRequest, context: Context
@@ -225,13 +216,7 @@ class SupportServicer(support_pb2_grpc.SupportServiceServicer):
             expected_version=request.expected_version,
             refundable=refundable,
         )
-        return await execute(
-            resolve_case,
-            command,
-            uow=self._deps.uow(),
-            request=request,
-            respond=lambda view: support_pb2.ResolveCaseResponse(case=self._case(view)),
-        )
+        return await self._answer(resolve_case, command, support_pb2.ResolveCaseResponse, request=request)
 
     async def ActOnDmca(self, request: support_pb2.ActOnDmcaRequest, context: Context) -> support_pb2.ActOnDmcaResponse:
         """Acts on a DMCA notice."""

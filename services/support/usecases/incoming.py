@@ -68,7 +68,7 @@ async def dispute_card_opened(uow: SupportUnitOfWork, card: DisputeCard) -> None
 
 async def dispute_card_closed(uow: SupportUnitOfWork, card: DisputeCard) -> None:
     """A DISPUTE card that ended otherwise than by the case's resolution closes its case."""
-    case = await uow.case_by_key(f"dispute-card:{card.card_id}")
+    case = await uow.case_by_key(f"dispute-card:{card.card_id}", lock=True)
     if case is None or case.case_state in (CaseState.RESOLVED, CaseState.CLOSED) or card.state == "CLOSED":
         return
     case.close(actor="", reason="The dispute was withdrawn", now=uow.now)
@@ -117,7 +117,7 @@ async def chargeback_opened(uow: SupportUnitOfWork, dispute: PaymentDispute) -> 
 
 async def chargeback_decided(uow: SupportUnitOfWork, *, dispute_id: str, won: bool) -> None:
     """The card network decided: the case closes with its decision."""
-    case = await uow.case_by_key(f"chargeback:{dispute_id}")
+    case = await uow.case_by_key(f"chargeback:{dispute_id}", lock=True)
     if case is None:
         return
     decision = "for the platform: the funds came back" if won else "for the card holder: the funds are lost"

@@ -79,8 +79,8 @@ class SupportUnitOfWork(Transaction, Protocol):
         """A case, tracked for its events and history (locked when asked)."""
         ...
 
-    async def case_by_key(self, key: str) -> SupportCase | None:
-        """The case opened under a key, tracked."""
+    async def case_by_key(self, key: str, *, lock: bool = False) -> SupportCase | None:
+        """The case opened under a key, tracked (locked when asked)."""
         ...
 
     def add_case(self, case: SupportCase) -> None:

@@ -9,6 +9,7 @@ from datetime import datetime
 from callsheet_kit.errors import invalid_field, permission_denied
 from callsheet_kit.paging import decode_cursor, encode_cursor
 from callsheet_kit.uow import transactional
+from services.support.domain.case import SupportCase
 from services.support.domain.cases import CaseType
 from services.support.usecases.case_commands import parse_state, visible_case
 from services.support.usecases.ports import CaseFilter, CaseView, Command, StrikeRecord, SupportUnitOfWork
@@ -29,6 +30,11 @@ async def get_case(uow: SupportUnitOfWork, command: GetCase) -> CaseView:
     """The case with its history; NOT_FOUND for someone who takes no part in it."""
     case = await visible_case(uow, command.caller, command.case_id)
     return await uow.view(case, is_staff=command.caller.is_staff)
+
+
+def case_cursor(case: SupportCase) -> str:
+    """The cursor a listing continues after ``case`` from."""
+    return encode_cursor(CASES, case.created_at.isoformat(), case.case_id)
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,7 @@ async def list_cases(uow: SupportUnitOfWork, command: ListCases) -> tuple[Sequen
         )
     )
     page = list(cases)[: command.size]
-    token = encode_cursor(CASES, page[-1].created_at.isoformat(), page[-1].case_id) if len(cases) > command.size else ""
+    token = case_cursor(page[-1]) if len(cases) > command.size else ""
     return [CaseView(case=case) for case in page], token
 
 

@@ -122,14 +122,15 @@ class CardsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetCard(self, request, context):
-        """Returns a card to the order's participants and staff.
+        """Returns a card to the order's participants and staff (and to support, for any order).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListCards(self, request, context):
-        """Returns an order's cards, oldest first, to its participants and staff.
+        """Returns an order's cards, oldest first, to its participants and staff (and to support, for
+        any order: an evidence pack).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -145,7 +146,8 @@ class CardsServiceServicer:
 
     def ListDeliverables(self, request, context):
         """Returns the order's deliverables (the media a final PROOFS approval approved), each with a
-        signed download link, to its participants and staff.
+        signed download link, to its participants and staff (and to support); media support has
+        hidden (a DMCA takedown) are left out.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

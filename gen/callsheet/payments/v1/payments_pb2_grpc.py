@@ -183,7 +183,7 @@ class PaymentsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetPaymentSummary(self, request, context):
-        """Returns the money of an order to its participants.
+        """Returns the money of an order to its participants and staff, and to support on its own account.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -191,7 +191,7 @@ class PaymentsServiceServicer:
 
     def GetOrderLedger(self, request, context):
         """Returns an order's ledger, its entries and the balance of every account they touch, to an
-        admin; anyone else gets PERMISSION_DENIED.
+        admin and to support on its own account (an evidence pack); anyone else gets PERMISSION_DENIED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
