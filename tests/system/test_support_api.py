@@ -228,7 +228,9 @@ def test_the_cases_of_a_user_page_on_with_the_end_cursor(system: System) -> None
 
 
 BAD_PAYLOADS = {
+    "GENERAL": ({"topic": "account", "urgency": "now"}, "input.payload.urgency"),
     "REFUND": ({"amountCents": 500}, "input.payload.reason"),
+    "PAYMENT_ISSUE": ({"kind": "lost_wallet"}, "input.payload.kind"),
     "DMCA": (
         {
             "copyrightedWork": "My photo series 'Harbour at dawn'",

@@ -37,6 +37,7 @@ REPLY = f"mutation($i: ReplyToSupportCaseInput!) {{ replyToSupportCase(input: $i
 CHANGE = f"mutation($i: ChangeSupportCaseInput!) {{ changeSupportCase(input: $i) {{ {CASE_FIELDS} }} }}"
 REDACT = f"mutation($i: RedactSupportCaseInput!) {{ redactSupportCase(input: $i) {{ {CASE_FIELDS} }} }}"
 DMCA = f"mutation($i: ActOnDmcaCaseInput!) {{ actOnDmcaCase(input: $i) {{ {CASE_FIELDS} }} }}"
+REGISTER_DEVICE = "mutation($i: RegisterPushDeviceInput!) { registerPushDevice(input: $i) { devices } }"
 STRIKES = "query($u: ID!) { userStrikes(userId: $u) { active strikes { caseId kind withdrawnAt } } }"
 ORDER = """query($id: ID!) { order(id: $id) { id state
   cards { id type state } deliverables { id }
@@ -432,14 +433,33 @@ def test_3634_only_participants_reach_an_order_and_its_cases_and_a_redaction_lea
     nsfw = system.gql(
         BUYER, upload, {"i": {"orderId": order_id, "filename": "bruise.jpg", "contentType": "image/jpeg", "nsfw": True}}
     )["createMediaUpload"]["mediaId"]
-    dispute = create(
-        system,
-        BUYER,
-        order_id,
-        "DISPUTE",
-        {"reason": "safety", "description": "unsafe location", "evidenceMediaIds": [nsfw]},
-    )
-    case = case_about(system, order_id, "BOOKING_DISPUTE")
+    with pytest.raises(GraphQLError) as upload_refused:
+        system.gql(
+            STRANGER,
+            upload,
+            {"i": {"orderId": order_id, "filename": "x.jpg", "contentType": "image/jpeg", "nsfw": False}},
+        )
+    assert upload_refused.value.code == "NOT_FOUND"
+    device = f"device-{key()}"
+    system.gql(PROVIDER, REGISTER_DEVICE, {"i": {"token": device, "platform": "android"}})
+    try:
+        dispute = create(
+            system,
+            BUYER,
+            order_id,
+            "DISPUTE",
+            {"reason": "safety", "description": "unsafe location", "evidenceMediaIds": [nsfw]},
+        )
+        case = case_about(system, order_id, "BOOKING_DISPUTE")
+        # The provider's phone hears of the dispute, and nothing it gets names the NSFW evidence.
+        pushes = wait_for(
+            lambda: httpx.get(f"{system.stack.push_url}/messages", params={"token": device}, trust_env=False).json(),
+            lambda found: any(p["data"].get("orderId") == order_id for p in found),
+            what="the dispute's push",
+        )
+        assert nsfw not in json.dumps(pushes)
+    finally:
+        system.gql(PROVIDER, "mutation($t: String!) { unregisterPushDevice(token: $t) { devices } }", {"t": device})
     # A stranger reaches neither the order, its cards, nor its case, and does not see it listed.
     with pytest.raises(GraphQLError) as hidden:
         order_of(system, order_id, STRANGER)
@@ -497,3 +517,79 @@ def test_3634_only_participants_reach_an_order_and_its_cases_and_a_redaction_lea
         for mail in system.mail_to(f"{user}@example.test"):
             assert nsfw not in json.dumps(mail)
     assert subtypes(money_of(system, order_id))  # the buyer still reads their own order
+
+
+def test_policy_violation_reports_are_triaged_and_resolved_by_removing_media_or_a_warning(system: System) -> None:
+    order_id, photo = deliverable(system)
+    report = open_case(
+        system,
+        STRANGER,
+        "POLICY_VIOLATION",
+        {"target": {"kind": "media", "id": photo}, "category": "explicit_content", "details": "not a portfolio shot"},
+    )
+    assert case_of(system, report["id"], PROVIDER) is None  # the reported side does not see the report
+    triaged = agent(
+        system,
+        CHANGE,
+        {
+            "i": {
+                "caseId": report["id"],
+                "priority": "urgent",
+                "note": "explicit",
+                "expectedVersion": report["version"],
+                "idempotencyKey": key(),
+            }
+        },
+    )["changeSupportCase"]
+    assert triaged["priority"] == "urgent" and "priority_changed" in kinds(triaged)
+    agent(
+        system,
+        RESOLVE,
+        {
+            "i": {
+                "caseId": report["id"],
+                "resolution": {"refundCents": 0, "note": "removed", "action": "remove_media"},
+                "expectedVersion": triaged["version"],
+                "idempotencyKey": key(),
+            }
+        },
+    )
+    applied = case_until(system, report["id"], lambda c: "resolution_applied" in kinds(c), "the media removed")
+    assert applied["events"][-1]["payload"]["uploaders"] == [PROVIDER]
+    gone = order_of(system, order_id)
+    assert gone is not None and gone["deliverables"] == []
+    strikes = agent(system, STRIKES, {"u": PROVIDER})["userStrikes"]["strikes"]
+    assert {"caseId": report["id"], "kind": "POLICY_VIOLATION", "withdrawnAt": None} in strikes
+
+    harassment = open_case(
+        system, BUYER, "POLICY_VIOLATION", {"target": {"kind": "user", "id": "u_provider_2"}, "category": "harassment"}
+    )
+    with pytest.raises(GraphQLError) as wrong:
+        agent(
+            system,
+            RESOLVE,
+            {
+                "i": {
+                    "caseId": harassment["id"],
+                    "resolution": {"refundCents": 0, "note": "x", "action": "remove_media"},
+                    "expectedVersion": harassment["version"],
+                    "idempotencyKey": key(),
+                }
+            },
+        )
+    assert [v["field"] for v in wrong.value.extensions["violations"]] == ["input.resolution.action"]
+    agent(
+        system,
+        RESOLVE,
+        {
+            "i": {
+                "caseId": harassment["id"],
+                "resolution": {"refundCents": 0, "note": "warned", "action": "warning"},
+                "expectedVersion": harassment["version"],
+                "idempotencyKey": key(),
+            }
+        },
+    )
+    case_until(system, harassment["id"], lambda c: "resolution_applied" in kinds(c), "the warning")
+    warned = agent(system, STRIKES, {"u": "u_provider_2"})["userStrikes"]
+    assert harassment["id"] in [s["caseId"] for s in warned["strikes"]] and warned["active"] >= 1
