@@ -186,8 +186,10 @@ def test_3631_a_dispute_card_opens_a_case_with_its_evidence_pack_and_a_partial_r
             and not o["payment"]["reserveFrozen"]
             and (o["payment"]["payout"] or {}).get("status") == "SCHEDULED"
             and any(c["id"] == dispute["id"] and c["state"] == "CLOSED" for c in o["cards"])
+            and "support.case.resolved" in [e["node"]["subtype"] for e in o["timeline"]["edges"]]
+            and "refund.issued" in [e["node"]["subtype"] for e in o["timeline"]["edges"]]
         ),
-        what="the resolution applied: refund, order completed, payout released, card closed",
+        what="the resolution applied (refund, order completed, payout released, card closed) and on the timeline",
     )
     assert order is not None and order["payment"]["refunded"]["amountCents"] == 10_000
     applied = case_until(system, case["id"], lambda c: "resolution_applied" in kinds(c), "the resolution's effects")
