@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -26,6 +26,7 @@ from google.protobuf.message import Message
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 from sqlalchemy import select, update
@@ -34,12 +35,29 @@ from sqlalchemy.dialects.postgresql import insert
 from callsheet.events.v1.envelope_pb2 import EventEnvelope
 from callsheet_kit.bus import Bus
 from callsheet_kit.events import event_family, event_type_of, event_type_suffix_of
+from callsheet_kit.metrics import (
+    GaugeSample,
+    Reading,
+    SampledGauge,
+    count_from_zero,
+    counter,
+    histogram,
+    seconds_since,
+)
 from callsheet_kit.proto import datetime_of
 from callsheet_kit.tables import KitTables
 from callsheet_kit.telemetry import extract_context
 from callsheet_kit.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+_lag = histogram(
+    "callsheet.consumer.lag", "From an event's commit at its source to the commit of its effect here, per consumer"
+)
+_failures = counter("callsheet.consumer.failures", "Event handlings that failed and were redelivered, per consumer")
+CONSUMER_PENDING = SampledGauge(
+    "callsheet.consumer.pending", "JetStream's pending and unacknowledged messages of each durable consumer"
+)
 
 # A deferred event redelivered this many times is worth a warning (some twenty seconds of waiting by then).
 LONG_WAIT_ATTEMPTS = 10
@@ -67,7 +85,14 @@ class EventConsumer:
         ordered: bool = False,
         max_gap_wait: timedelta = timedelta(minutes=10),
         batch: int = 32,
+        only: Sequence[str] = (),
     ) -> None:
+        """``only`` names the event types JetStream delivers at all (``card.requested.dispute``, or
+        ``card.stuck.*`` for a family); empty: every event of the source. A consumer that needs a
+        few types of a busy source takes only those, so the rest costs it nothing; it cannot be
+        ``ordered``, since the positions of a subject count every event of its source."""
+        if only and ordered:
+            raise ValueError("a consumer of only some event types cannot apply them in their subject's order")
         self.name = name
         self._uow = uow
         self._tables = tables
@@ -79,7 +104,10 @@ class EventConsumer:
         self._ordered = ordered
         self._max_gap_wait = max_gap_wait
         self._batch = batch
+        self._only = tuple(only)
         self._tracer = trace.get_tracer("callsheet.consumer")
+        self._labels = {"consumer": self.durable}
+        count_from_zero(_failures, [self._labels])
 
     @property
     def durable(self) -> str:
@@ -108,6 +136,8 @@ class EventConsumer:
                             ack_wait=30,
                             max_deliver=-1,
                             max_ack_pending=1000,
+                            filter_subjects=[f"{self._bus.prefix}.{self._source}.{kind}" for kind in self._only]
+                            or None,
                         ),
                     )
                 try:
@@ -156,9 +186,18 @@ class EventConsumer:
                 return
             except Exception:
                 log.exception("consumer %s failed on %s (attempt %d)", self.durable, envelope.event_id, attempt)
+                _failures.add(1, self._labels)
                 await message.nak(delay=min(0.5 * 2 ** min(attempt, 6), 30.0))
                 return
         await message.ack()
+
+    async def pending(self) -> int:
+        """JetStream's count of this consumer's messages not yet delivered or not yet acknowledged."""
+        try:
+            info = await self._bus.js.consumer_info(self._bus.stream, self.durable)
+        except NotFoundError:
+            return 0  # not made yet: the first fetch makes it
+        return int(info.num_pending or 0) + int(info.num_ack_pending or 0)
 
     def _registered(self, event_type: str) -> tuple[type[Message], Handler] | None:
         """The message and handler of an event type, or of the family it belongs to."""
@@ -187,6 +226,9 @@ class EventConsumer:
                 envelope.data.Unpack(event)
                 await handler(uow, event, envelope)
             await uow.commit()
+        occurred = datetime_of(envelope.occurred_at, present=envelope.HasField("occurred_at"))
+        if occurred is not None and uow.committed_at is not None:
+            _lag.record(seconds_since(occurred, uow.committed_at), self._labels)
         # Work the handler queued for after its commit (a saga it started is driven now).
         await uow.run_after_commit()
         return True
@@ -217,3 +259,12 @@ class EventConsumer:
             )
         await uow.session.execute(update(positions).where(*where).values(last_seq=envelope.subject_seq))
         return True
+
+
+def consumer_backlog(consumers: Sequence[EventConsumer]) -> GaugeSample:
+    """``callsheet_consumer_pending`` of ``consumers``, asked of JetStream (every replica asks of the same ones)."""
+
+    async def read() -> list[Reading]:
+        return [CONSUMER_PENDING.reading(await consumer.pending(), consumer=consumer.durable) for consumer in consumers]
+
+    return GaugeSample([CONSUMER_PENDING], read)

@@ -10,16 +10,39 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 
 import psycopg
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from callsheet_kit.bus import Bus
 from callsheet_kit.clock import Clock
 from callsheet_kit.db import Database, libpq_url
+from callsheet_kit.metrics import GaugeQuery, Reading, SampledGauge, seconds_since
 from callsheet_kit.tables import KitTables
 
 log = logging.getLogger(__name__)
+
+OUTBOX_UNPUBLISHED = SampledGauge("callsheet.outbox.unpublished", "Outbox rows not yet published")
+OUTBOX_OLDEST = SampledGauge(
+    "callsheet.outbox.oldest_unpublished", "Age of the oldest unpublished outbox row (0 when none)", unit="s"
+)
+
+
+def outbox_gauges(tables: KitTables) -> GaugeQuery:
+    """The outbox's backlog: how many rows wait, and for how long the oldest has (``ix_outbox_unpublished``)."""
+    outbox = tables.outbox
+
+    async def read(session: AsyncSession, now: datetime) -> list[Reading]:
+        waiting, oldest = (
+            await session.execute(
+                select(func.count(), func.min(outbox.c.created_at)).where(outbox.c.published_at.is_(None))
+            )
+        ).one()
+        return [OUTBOX_UNPUBLISHED.reading(waiting), OUTBOX_OLDEST.reading(seconds_since(oldest, now))]
+
+    return GaugeQuery([OUTBOX_UNPUBLISHED, OUTBOX_OLDEST], read)
 
 
 class OutboxRelay:

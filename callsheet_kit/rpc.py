@@ -22,9 +22,12 @@ from grpc_status import rpc_status
 from callsheet_kit.db import require_no_transaction
 from callsheet_kit.errors import ERROR_DOMAIN, DomainError, ErrorCode, FieldViolation, Violations
 from callsheet_kit.identity import CredentialIssuer, CredentialVerifier, current_caller, reset_caller, set_caller
+from callsheet_kit.metrics import histogram, timed
 from callsheet_kit.validation import text_problem
 
 log = logging.getLogger(__name__)
+
+_served = histogram("callsheet.rpc.server", "gRPC calls served, by full method and status code")
 
 R = TypeVar("R", bound=Message)
 
@@ -197,6 +200,52 @@ class ServerCallerInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-
                 raise
             finally:
                 reset_caller(token)
+
+        return grpc.unary_unary_rpc_method_handler(
+            behavior,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+
+
+def _code_name(code: object) -> str:
+    """The name of the status a call ended with (OK when none was set)."""
+    if isinstance(code, grpc.StatusCode):
+        return code.name
+    if isinstance(code, int):
+        for status in grpc.StatusCode:
+            if status.value[0] == code:
+                return status.name
+    return grpc.StatusCode.OK.name
+
+
+class ServerMetricsInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
+    """Times every unary call served (``callsheet_rpc_server_seconds``), by full method and the
+    status code it ended with; streaming calls (reflection, health watches) pass untimed."""
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Any, Any]]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler[Any, Any]:
+        handler = await continuation(handler_call_details)
+        if handler is None or handler.unary_unary is None:
+            return handler
+        inner, method = handler.unary_unary, handler_call_details.method
+
+        async def behavior(request: Message, context: grpc.aio.ServicerContext[Any, Any]) -> Message:
+            with timed(_served, method=method, code=grpc.StatusCode.OK.name) as labels:
+                try:
+                    answer: Message = await inner(request, context)  # type: ignore[arg-type]
+                except grpc.aio.AbortError:
+                    labels["code"] = _code_name(context.code())
+                    raise
+                except BaseException:
+                    # Cancelled by the client, or a failure no interceptor turned into a status.
+                    labels["code"] = grpc.StatusCode.CANCELLED.name if context.cancelled() else "UNKNOWN"
+                    raise
+                labels["code"] = _code_name(context.code())
+                return answer
 
         return grpc.unary_unary_rpc_method_handler(
             behavior,

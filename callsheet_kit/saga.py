@@ -33,8 +33,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from google.protobuf.message import Message
-from opentelemetry import metrics
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -43,12 +42,17 @@ from callsheet_kit.db import Database
 from callsheet_kit.errors import CommonReason, DomainError, ErrorCode, FieldViolation, idempotency_mismatch
 from callsheet_kit.idempotency import check_key, pack_response, request_fingerprint, unpack_response
 from callsheet_kit.ids import new_id
+from callsheet_kit.metrics import GaugeQuery, Reading, SampledGauge, count_from_zero, counter, seconds_since
 from callsheet_kit.tables import KitTables
 
 log = logging.getLogger(__name__)
 
-_stuck = metrics.get_meter("callsheet.saga").create_counter(
-    "callsheet.saga.stuck", description="Sagas that could neither finish nor compensate and need a person"
+_stuck = counter("callsheet.saga.stuck", "Sagas that could neither finish nor compensate and need a person")
+SAGAS = SampledGauge("callsheet.sagas", "Sagas by kind and status: running, compensating and stuck")
+SAGA_OVERDUE = SampledGauge(
+    "callsheet.saga.overdue",
+    "How long ago the most overdue unfinished saga of a kind was due (0 when none is)",
+    unit="s",
 )
 
 # Failures worth retrying: the peer may answer next time. Anything else is the peer's final word.
@@ -72,6 +76,8 @@ class SagaStatus(StrEnum):
 
 # The statuses of a saga that may still act.
 UNFINISHED = (SagaStatus.RUNNING.value, SagaStatus.COMPENSATING.value)
+# The statuses ``callsheet_sagas`` counts: finished sagas are pruned, and counted by nobody.
+GAUGED = (*UNFINISHED, SagaStatus.STUCK.value)
 
 
 @dataclass
@@ -171,6 +177,8 @@ class SagaFlow(ABC):
     """A base for saga definitions: forward only (a failure is escalated) unless ``compensation`` says otherwise."""
 
     kind: ClassVar[str]
+    # The steps a saga of this kind may be at: its escalations are counted from 0 at each of them.
+    steps: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
     async def run(self, saga: Saga) -> Outcome:
@@ -232,6 +240,33 @@ class SagaRunner:
     def register(self, definition: SagaFlow) -> None:
         """Makes a kind of saga runnable here."""
         self._definitions[definition.kind] = definition
+        count_from_zero(_stuck, ({"kind": definition.kind, "step": step} for step in definition.steps))
+
+    def gauges(self) -> GaugeQuery | None:
+        """``callsheet_sagas`` and ``callsheet_saga_overdue_seconds`` of this service; None without sagas."""
+        if not self._definitions:
+            return None
+        table = self._table
+        kinds = list(self._definitions)
+
+        async def read(session: AsyncSession, now: datetime) -> list[Reading]:
+            oldest_due = func.min(table.c.next_attempt_at).filter(
+                table.c.status != SagaStatus.STUCK.value, table.c.next_attempt_at < now
+            )
+            rows = await session.execute(
+                select(table.c.kind, table.c.status, func.count(), oldest_due)
+                .where(table.c.status.in_(GAUGED))
+                .group_by(table.c.kind, table.c.status)
+            )
+            readings = [SAGAS.reading(0, kind=kind, status=status) for kind in kinds for status in GAUGED]
+            overdue = dict.fromkeys(kinds, 0.0)
+            for kind, status, count, due in rows:
+                readings.append(SAGAS.reading(count, kind=kind, status=status))
+                overdue[kind] = max(overdue.get(kind, 0.0), seconds_since(due, now))
+            readings.extend(SAGA_OVERDUE.reading(seconds, kind=kind) for kind, seconds in overdue.items())
+            return readings
+
+        return GaugeQuery([SAGAS, SAGA_OVERDUE], read)
 
     async def start(
         self,

@@ -3,7 +3,10 @@
 ``ServiceKit`` wires the shared parts (settings, clock, database, outbox, bus, idempotency, sagas,
 peers); ``serve`` runs a gRPC server with the standard health service, reflection, the dev clock
 and (in dev and test) the failpoints, plus the outbox relay, the consumers, the saga and
-retention sweepers and the service's own workers, and shuts all of it down gracefully.
+retention sweepers and the service's own workers, and shuts all of it down gracefully. It also
+serves the process's Prometheus metrics (``callsheet_kit.metrics``): every gRPC call timed, and
+the gauges every service has (its outbox, its sagas, its consumers' backlog) sampled with the
+service's own ``ServiceParts.gauges`` every 30 seconds.
 """
 
 from __future__ import annotations
@@ -29,14 +32,15 @@ from callsheet.failpoints.v1 import failpoints_pb2, failpoints_pb2_grpc
 from callsheet_kit import failpoints, loop
 from callsheet_kit.bus import Bus
 from callsheet_kit.clock import OffsetClock
-from callsheet_kit.consumer import EventConsumer
+from callsheet_kit.consumer import EventConsumer, consumer_backlog
 from callsheet_kit.db import Database, make_engine
 from callsheet_kit.errors import dev_only, invalid_field
 from callsheet_kit.events import Outbox
 from callsheet_kit.idempotency import IdempotencyStore
-from callsheet_kit.relay import OutboxRelay
+from callsheet_kit.metrics import GaugeQuery, GaugeSample, expose_metrics, sample_gauges
+from callsheet_kit.relay import OutboxRelay, outbox_gauges
 from callsheet_kit.retention import RetentionPolicy, prune
-from callsheet_kit.rpc import Peers, ServerCallerInterceptor
+from callsheet_kit.rpc import Peers, ServerCallerInterceptor, ServerMetricsInterceptor
 from callsheet_kit.saga import SagaRunner
 from callsheet_kit.settings import ServiceSettings
 from callsheet_kit.tables import KitTables
@@ -184,13 +188,14 @@ class FailpointServicer(failpoints_pb2_grpc.FailpointServiceServicer):
 
 @dataclass
 class ServiceParts:
-    """What a service adds to the kit: its servicers, consumers and background workers."""
+    """What a service adds to the kit: its servicers, consumers, background workers and sampled gauges."""
 
     register: Sequence[Callable[[grpc.aio.Server], None]]
     service_names: Sequence[str]
     consumers: Sequence[EventConsumer] = ()
     workers: Sequence[Worker] = ()
     on_stop: Sequence[Worker] = field(default_factory=list)
+    gauges: Sequence[GaugeQuery] = ()
 
 
 def periodic(name: str, work: Callable[[], Awaitable[int]], *, interval: float = 1.0) -> Worker:
@@ -234,6 +239,18 @@ def kit_workers(kit: ServiceKit) -> list[Worker]:
     return workers
 
 
+def gauge_samples(kit: ServiceKit, parts: ServiceParts) -> list[GaugeSample]:
+    """What the service's sampler reads: the kit's gauges (outbox, sagas, consumers) and the service's own."""
+    queries = [outbox_gauges(kit.tables), *parts.gauges]
+    sagas = kit.sagas.gauges()
+    if sagas is not None:
+        queries.append(sagas)
+    samples = [query.on(kit.db, kit.clock) for query in queries]
+    if parts.consumers:
+        samples.append(consumer_backlog(parts.consumers))
+    return samples
+
+
 async def _refresh_clock(kit: ServiceKit) -> None:
     # Another replica may have been told of a newer offset: follow it within a second.
     while True:
@@ -250,12 +267,13 @@ async def serve(kit: ServiceKit, parts: ServiceParts) -> None:
 
     settings = kit.settings
     setup_tracing(f"callsheet-{kit.name}", settings.traces_exporter)
+    metrics_port = expose_metrics(f"callsheet-{kit.name}", host=settings.metrics_host, port=settings.metrics_port)
     instrument_engine(kit.db.engine)
     await kit.load_clock()
     await kit.bus.connect()
 
     callers = ServerCallerInterceptor(audience=kit.name, keyring=settings.trusted_service_keys)
-    server = grpc.aio.server(interceptors=[aio_server_interceptor(), callers])
+    server = grpc.aio.server(interceptors=[aio_server_interceptor(), ServerMetricsInterceptor(), callers])
     for register in parts.register:
         register(server)
     clock_pb2_grpc.add_ClockServiceServicer_to_server(ClockServicer(kit), server)
@@ -271,13 +289,20 @@ async def serve(kit: ServiceKit, parts: ServiceParts) -> None:
     port = server.add_insecure_port(settings.grpc_listen)
     await server.start()
 
-    workers: list[Worker] = [*kit_workers(kit), *(c.run for c in parts.consumers), *parts.workers]
+    samples = gauge_samples(kit, parts)
+    workers: list[Worker] = [
+        *kit_workers(kit),
+        *(c.run for c in parts.consumers),
+        *parts.workers,
+        lambda: sample_gauges(samples),
+    ]
     tasks = [asyncio.create_task(worker()) for worker in workers]
 
     for name in ["", *names]:
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     host = settings.grpc_listen.rsplit(":", 1)[0]
     print(f"{kit.name} serving on {host}:{port}", flush=True)
+    print(f"{kit.name} metrics on http://{settings.metrics_host}:{metrics_port}/metrics", flush=True)
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

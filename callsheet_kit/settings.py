@@ -36,6 +36,10 @@ class CommonSettings(BaseSettings):
     env: Environment = Field(Environment.PRODUCTION, alias="CALLSHEET_ENV")
     traces_exporter: TracesExporter = Field(TracesExporter.NONE, alias="CALLSHEET_TRACES_EXPORTER")
     log_level: str = Field("INFO", alias="CALLSHEET_LOG_LEVEL")
+    # Where this process serves GET /metrics (see ``callsheet_kit.metrics``); port 0 takes a free
+    # one, printed at start. Every interface by default: Prometheus scrapes the pod's address.
+    metrics_host: str = Field("0.0.0.0", alias="CALLSHEET_METRICS_HOST", min_length=1)
+    metrics_port: int = Field(0, alias="CALLSHEET_METRICS_PORT", ge=0, le=65535)
     orders_addr: str = Field("127.0.0.1:50051", alias="CALLSHEET_ORDERS_ADDR")
     cards_addr: str = Field("127.0.0.1:50052", alias="CALLSHEET_CARDS_ADDR")
     payments_addr: str = Field("127.0.0.1:50053", alias="CALLSHEET_PAYMENTS_ADDR")

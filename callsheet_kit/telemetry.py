@@ -53,10 +53,15 @@ def shutdown_tracing() -> None:
 
 
 def instrument_engine(engine: AsyncEngine) -> None:
-    """Traces every SQL statement of the engine."""
-    from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+    """Traces every SQL statement of the engine.
 
-    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine)
+    Its connection-pool metrics stay off: they would be recorded at every checkout, and no
+    dashboard reads them (the exported metrics are ``callsheet_kit.metrics``'s catalogue).
+    """
+    from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+    from opentelemetry.metrics import NoOpMeterProvider
+
+    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine, meter_provider=NoOpMeterProvider())
 
 
 def tracer(name: str = "callsheet") -> trace.Tracer:

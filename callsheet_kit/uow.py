@@ -63,6 +63,8 @@ class UnitOfWork:
 
     session: AsyncSession
     now: datetime
+    # The service clock when the transaction committed (None before): when its effects became visible.
+    committed_at: datetime | None = None
 
     def __init__(self, parts: KitParts, encode: EventEncoder) -> None:
         self._parts = parts
@@ -80,6 +82,7 @@ class UnitOfWork:
         # One "now" per transaction: every timestamp a use case writes agrees with the others.
         self.now = self._parts.clock.now()
         self._seen, self._after, self._claim, self._committed = [], [], None, False
+        self.committed_at = None
         self.open_repositories()
         return self
 
@@ -186,14 +189,23 @@ class UnitOfWork:
     async def on_event(self, aggregate: Aggregate, event: DomainEvent) -> None:
         """A hook for projections kept in the same transaction (e.g. an order's timeline)."""
 
+    def on_committed(self, aggregate: Aggregate, event: DomainEvent) -> None:
+        """A hook for what an event counts once it is committed (a service's metrics); no I/O.
+
+        Called after the commit for every event the transaction recorded, so what it counts
+        happened exactly as often as it was committed.
+        """
+
     async def commit(self) -> None:
         """Writes the recorded events to the outbox and commits."""
         await self.session.flush()
+        written: list[tuple[Aggregate, DomainEvent]] = []
         while pending := [(aggregate, aggregate.pull_events()) for aggregate in self._seen]:
             if not any(events for _, events in pending):
                 break
             for aggregate, events in pending:
                 for event in events:
+                    written.append((aggregate, event))
                     await self.on_event(aggregate, event)
                     message = self._encode(aggregate, event)
                     if message is not None:
@@ -207,6 +219,13 @@ class UnitOfWork:
             await self.session.flush()
         await self.session.commit()
         self._committed = True
+        self.committed_at = self._parts.clock.now()
+        for aggregate, event in written:
+            try:
+                self.on_committed(aggregate, event)
+            except Exception:
+                # The change is committed: a failure to count it must not turn it into an error.
+                log.exception("counting %s failed", type(event).__name__)
 
     async def run_after_commit(self) -> None:
         """Runs the queued after-commit work; a failure is logged, as the work's owner retries it."""

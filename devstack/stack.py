@@ -111,6 +111,8 @@ class Stack:
     database_url: str = ""
     service_urls: dict[str, str] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
+    # Where each process (every replica, and the gateway) serves GET /metrics, by process name.
+    metrics_ports: dict[str, int] = field(default_factory=dict)
     processes: dict[str, Process] = field(default_factory=dict)
 
     @classmethod
@@ -135,6 +137,11 @@ class Stack:
     def gateway_url(self) -> str:
         """The gateway's base URL."""
         return f"http://127.0.0.1:{self.ports['gateway']}"
+
+    @property
+    def metrics_urls(self) -> dict[str, str]:
+        """The Prometheus endpoint of every process, by process name (``orders``, ``orders-2``, ``gateway``)."""
+        return {name: f"http://127.0.0.1:{port}/metrics" for name, port in self.metrics_ports.items()}
 
     def replica_count(self, service: str) -> int:
         """How many processes of ``service`` the stack runs."""
@@ -237,6 +244,7 @@ class Stack:
             for name in self.replica_names(service):
                 self.ports[name] = free_port()
         self.ports["gateway"] = self.gateway_port or free_port()
+        self.metrics_ports = {name: free_port() for name in self.ports}
         migrations = [
             subprocess.Popen(
                 [sys.executable, "-m", f"services.{name}", "migrate"],
@@ -295,6 +303,8 @@ class Stack:
                 "CALLSHEET_DATABASE_URL": self.service_urls[name],
                 "NATS_URL": self.nats_url,
                 "CALLSHEET_GRPC_LISTEN": f"127.0.0.1:{self.ports[replica_name(name, replica)]}",
+                "CALLSHEET_METRICS_HOST": "127.0.0.1",
+                "CALLSHEET_METRICS_PORT": str(self.metrics_ports[replica_name(name, replica)]),
                 "CALLSHEET_SERVICE_KEY": self.keys.private_keys[name],
                 "CALLSHEET_SERVICE_KEYS": self.keys.keyring(),
             }
@@ -336,6 +346,8 @@ class Stack:
                 self.start_service(name, replica)
         gateway_env = self._common_env()
         gateway_env["GATEWAY_PORT"] = str(self.ports["gateway"])
+        gateway_env["CALLSHEET_METRICS_HOST"] = "127.0.0.1"
+        gateway_env["CALLSHEET_METRICS_PORT"] = str(self.metrics_ports["gateway"])
         gateway_env["CALLSHEET_SERVICE_KEY"] = self.keys.private_keys["gateway"]
         self._spawn("gateway", [sys.executable, "-m", "gateway"], gateway_env)
         self.wait_ready()

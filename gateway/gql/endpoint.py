@@ -11,13 +11,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from graphql import DocumentNode, GraphQLSchema
 
-from callsheet_kit.errors import DomainError, invalid_field
+from callsheet_kit.errors import DomainError, ErrorCode, invalid_field
 from callsheet_kit.identity import acting_as
 from gateway.auth import TokenVerifier
 from gateway.backends import Backends
 from gateway.gql.documents import DocumentCache
 from gateway.gql.errors import error_response, format_error
 from gateway.gql.limits import QueryLimits, parse_within_limits
+from gateway.metrics import graphql_operation, note_code, note_operation
 
 # Ariadne logs every error, the expected ones (NOT_FOUND, bad input) included; the formatter
 # logs the unexpected ones itself, so Ariadne's copy goes nowhere.
@@ -36,7 +37,9 @@ def graphql_router(
     def parse_query(_context: Any, data: dict[str, Any]) -> DocumentNode:
         # Ariadne has checked the shape of ``data``; a document past a limit is refused before
         # validation, which costs far more than measuring it.
-        return parse_within_limits(schema, data["query"], data.get("variables") or {}, limits, documents)
+        document = parse_within_limits(schema, data["query"], data.get("variables") or {}, limits, documents)
+        note_operation(graphql_operation(schema, document, data.get("operationName")))
+        return document
 
     @router.post("/graphql", tags=["graphql"], summary="Execute a GraphQL operation")
     async def execute_graphql(request: Request) -> JSONResponse:
@@ -62,6 +65,10 @@ def graphql_router(
                 logger=_ariadne_log,
                 debug=False,
             )
+        errors = result.get("errors")
+        if errors:
+            # The request counts under the code of its first error, whatever else it answered.
+            note_code(str(errors[0].get("extensions", {}).get("code", ErrorCode.INTERNAL.value)))
         return JSONResponse(result)
 
     return router

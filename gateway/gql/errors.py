@@ -30,6 +30,7 @@ from graphql.language import (
 from callsheet_kit.errors import DomainError, ErrorCode
 from gateway.errors import internal_error, public_error
 from gateway.gql.limits import INVALID_QUERY, QUERY_FIELD
+from gateway.metrics import note_code
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ def error_response(error: DomainError) -> JSONResponse:
     """
     if error.code in (ErrorCode.UNAVAILABLE, ErrorCode.INTERNAL):
         log.warning("request failed: %s", error)
+    note_code(error.code.value)
     message, extensions = public_error(error)
     return JSONResponse({"data": None, "errors": [{"message": message, "extensions": extensions}]})
 

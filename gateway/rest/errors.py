@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from callsheet_kit import errors as kit_errors
 from callsheet_kit.errors import DomainError, ErrorCode, invalid_argument
 from gateway.errors import HTTP_STATUS, internal_error, public_error
+from gateway.metrics import note_code
 from gateway.shapes import ApiModel
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def error_response(error: DomainError, *, status_code: int | None = None) -> JSO
     """The REST response for a domain error (its code's HTTP status unless one is given)."""
     if error.code in (ErrorCode.UNAVAILABLE, ErrorCode.INTERNAL):
         log.warning("request failed: %s", error)
+    note_code(error.code.value)
     message, fields = public_error(error)
     body: dict[str, Any] = {"error": {"message": message, **fields}}
     return JSONResponse(body, status_code=status_code or HTTP_STATUS[error.code])

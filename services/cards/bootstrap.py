@@ -13,6 +13,7 @@ from callsheet_kit.consumer import EventConsumer
 from callsheet_kit.service import ServiceKit, ServiceParts, periodic
 from callsheet_kit.storage import object_store
 from services.cards.adapters.effects import GrpcEffects
+from services.cards.adapters.gauges import CARD_GAUGES
 from services.cards.adapters.orders import GrpcOrders
 from services.cards.adapters.repositories import SqlCardsUnitOfWork
 from services.cards.adapters.tables import kit_tables
@@ -54,7 +55,7 @@ def wire(kit: ServiceKit) -> Cards:
 
 
 def build_parts(kit: ServiceKit) -> ServiceParts:
-    """The cards servicer."""
+    """The cards servicer, its deadline sweeper, its consumer of order events and its gauges."""
     from services.cards.entrypoints.grpc_api import CardsServicer
 
     cards = wire(kit)
@@ -77,4 +78,5 @@ def build_parts(kit: ServiceKit) -> ServiceParts:
                 handlers={order_events.OrderCancelled: order_cancelled},
             )
         ],
+        gauges=[CARD_GAUGES],
     )

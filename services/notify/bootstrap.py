@@ -13,6 +13,7 @@ from callsheet_kit.service import ServiceKit, ServiceParts, Worker, periodic
 from callsheet_kit.settings import load
 from services.notify.adapters.couriers import EmailCourier, PushCourier
 from services.notify.adapters.directory import DevUserDirectory, HttpUserDirectory, UserDirectory
+from services.notify.adapters.gauges import NOTIFY_GAUGES
 from services.notify.adapters.mailer import SmtpMailer
 from services.notify.adapters.orders import GrpcOrders
 from services.notify.adapters.push import FcmPushProvider, ServiceAccount
@@ -43,7 +44,7 @@ def user_directory(settings: NotifySettings) -> UserDirectory:
 
 
 def build_parts(kit: ServiceKit) -> ServiceParts:
-    """The servicer, the event consumers, and the workers that send and release."""
+    """The servicer, the event consumers, the workers that send and release, and the gauge."""
     settings = load(NotifySettings)
     # Every event type's templates, checked now: a missing one stops start-up.
     templates = Templates(EVENT_TYPES)
@@ -99,4 +100,5 @@ def build_parts(kit: ServiceKit) -> ServiceParts:
             periodic("order-briefs", lambda: briefs.fetch(uow)),
         ],
         on_stop=on_stop,
+        gauges=[NOTIFY_GAUGES],
     )

@@ -12,6 +12,7 @@ from callsheet.orders.v1 import orders_pb2, orders_pb2_grpc
 from callsheet.payments.v1 import events_pb2 as payment_events
 from callsheet_kit.consumer import EventConsumer
 from callsheet_kit.service import ServiceKit, ServiceParts, periodic
+from services.orders.adapters.gauges import ORDER_GAUGES
 from services.orders.adapters.payments import GrpcPayments
 from services.orders.adapters.repositories import SqlOrdersUnitOfWork
 from services.orders.adapters.tables import kit_tables
@@ -89,7 +90,8 @@ def wire(kit: ServiceKit) -> Orders:
 
 
 def build_parts(kit: ServiceKit) -> ServiceParts:
-    """The servicer, the payment-, card- and support-event consumers and the start and closing sweepers of orders."""
+    """The servicer, the payment-, card- and support-event consumers, the start and closing sweepers
+    and the gauge of orders."""
     from services.orders.entrypoints.grpc_api import OrdersServicer
 
     orders = wire(kit)
@@ -135,4 +137,5 @@ def build_parts(kit: ServiceKit) -> ServiceParts:
             periodic("start-due-orders", lambda: start_due_orders(orders.uow)),
             periodic("close-due-orders", lambda: close_due_orders(orders.uow)),
         ],
+        gauges=[ORDER_GAUGES],
     )

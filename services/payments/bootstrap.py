@@ -11,6 +11,7 @@ from callsheet.payments.v1 import payments_pb2, payments_pb2_grpc
 from callsheet_kit.service import ServiceKit, ServiceParts, periodic
 from callsheet_kit.settings import load
 from callsheet_kit.storage import object_store
+from services.payments.adapters.gauges import PAYMENT_GAUGES
 from services.payments.adapters.orders import GrpcOrders
 from services.payments.adapters.provider import OutsideTransactions, SimulatedStripe
 from services.payments.adapters.receipt_pdf import render_receipt
@@ -76,7 +77,7 @@ def wire(kit: ServiceKit, settings: PaymentsSettings) -> Payments:
 
 
 def build_parts(kit: ServiceKit) -> ServiceParts:
-    """The servicer of payments."""
+    """The servicer of payments, its workers and its gauges."""
     from services.payments.entrypoints.grpc_api import PaymentsServicer
 
     payments = wire(kit, load(PaymentsSettings))
@@ -103,4 +104,5 @@ def build_parts(kit: ServiceKit) -> ServiceParts:
         register=[register],
         service_names=[payments_pb2.DESCRIPTOR.services_by_name["PaymentsService"].full_name],
         workers=workers,
+        gauges=[PAYMENT_GAUGES],
     )

@@ -11,6 +11,7 @@ from callsheet.support.v1 import support_pb2, support_pb2_grpc
 from callsheet_kit.service import ServiceKit, ServiceParts, periodic
 from callsheet_kit.storage import object_store
 from services.support.adapters.evidence_sources import GrpcEvidenceSources
+from services.support.adapters.gauges import SUPPORT_GAUGES
 from services.support.adapters.peers import GrpcPeers
 from services.support.adapters.repositories import SqlSupportUnitOfWork
 from services.support.adapters.tables import kit_tables, queue_table
@@ -49,7 +50,7 @@ def wire(kit: ServiceKit) -> SupportDeps:
 
 
 def build_parts(kit: ServiceKit) -> ServiceParts:
-    """The support servicer, its consumers, the SLA sweeper and the DMCA restores."""
+    """The support servicer, its consumers, the SLA sweeper, the DMCA restores and its gauge."""
     from services.support.entrypoints.grpc_api import SupportServicer
     from services.support.entrypoints.help_api import HelpApi
 
@@ -67,6 +68,7 @@ def build_parts(kit: ServiceKit) -> ServiceParts:
             periodic("sla-sweep", lambda: sweep_sla(deps.uow), interval=1.0),
             periodic("dmca-restores", lambda: restore_countered(deps), interval=5.0),
         ],
+        gauges=[SUPPORT_GAUGES],
     )
 
 

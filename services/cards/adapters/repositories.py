@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, not_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 
+from callsheet_kit.domain import Aggregate, DomainEvent
 from callsheet_kit.saga import UNFINISHED
 from callsheet_kit.uow import KitParts, UnitOfWork
 from services.cards.adapters.tables import (
@@ -23,6 +24,7 @@ from services.cards.domain.card import Card, Response
 from services.cards.domain.media import MediaRecord
 from services.cards.domain.model import CardAction, CardState, CardType
 from services.cards.usecases.effects import CARD_EFFECT
+from services.cards.usecases.metrics import count_card_event
 
 
 class SqlCardsUnitOfWork(UnitOfWork):
@@ -30,6 +32,11 @@ class SqlCardsUnitOfWork(UnitOfWork):
 
     def __init__(self, parts: KitParts) -> None:
         super().__init__(parts, encode_event)
+
+    def on_committed(self, aggregate: Aggregate, event: DomainEvent) -> None:
+        """Counts a committed event of a card (``services.cards.usecases.metrics``)."""
+        if isinstance(aggregate, Card):
+            count_card_event(aggregate, event)
 
     async def card(self, card_id: str, *, lock: bool = False) -> Card | None:
         """A card (``FOR UPDATE`` when locking)."""

@@ -10,6 +10,7 @@ import grpc
 from callsheet.cards.v1 import cards_pb2, cards_pb2_grpc
 from callsheet_kit.errors import DomainError, Violations, invalid_field
 from callsheet_kit.identity import current_caller
+from callsheet_kit.metrics import timed
 from callsheet_kit.proto import timestamp
 from callsheet_kit.uow import execute
 from callsheet_kit.validation import json_payload
@@ -25,6 +26,7 @@ from services.cards.domain.card import CardSnapshot
 from services.cards.domain.kinds.base import Context
 from services.cards.domain.kinds.reschedule import check_counter, check_create
 from services.cards.domain.model import CardAction, CardType, OrderView
+from services.cards.usecases import metrics
 from services.cards.usecases.access import reads_as_service
 from services.cards.usecases.commands import (
     CancelCard,
@@ -93,6 +95,12 @@ class CardsServicer(cards_pb2_grpc.CardsServiceServicer):
     ) -> cards_pb2.CreateCardResponse:
         """Opens a card on an order."""
         card_type = TYPES_BY_WIRE.get(request.type)
+        with timed(metrics.create_seconds, type=card_type.value if card_type else metrics.UNKNOWN):
+            return await self._create_card(request, card_type)
+
+    async def _create_card(
+        self, request: cards_pb2.CreateCardRequest, card_type: CardType | None
+    ) -> cards_pb2.CreateCardResponse:
         if card_type is None:
             raise invalid_field("type", "must be one of RESCHEDULE, EXTRAS, PROOFS, EXPENSE, COMPLETE, DISPUTE")
         payload = json_payload(request.payload_json)
@@ -133,10 +141,19 @@ class CardsServicer(cards_pb2_grpc.CardsServiceServicer):
     ) -> cards_pb2.RespondToCardResponse:
         """Answers a card."""
         action = ACTIONS_BY_WIRE.get(request.action)
+        with timed(
+            metrics.respond_seconds, type=metrics.UNKNOWN, action=action.value if action else metrics.UNKNOWN
+        ) as labels:
+            return await self._respond_to_card(request, action, labels)
+
+    async def _respond_to_card(
+        self, request: cards_pb2.RespondToCardRequest, action: CardAction | None, labels: dict[str, str]
+    ) -> cards_pb2.RespondToCardResponse:
         if action is None:
             raise invalid_field("action", "is required")
         payload = json_payload(request.payload_json)
         snapshot, order = await self._order_of_card(request.card_id)
+        labels["type"] = CardType(snapshot.card.type).value
         counter_id = card_id_for(counter_key(snapshot.card))
         held = (
             action is CardAction.COUNTER

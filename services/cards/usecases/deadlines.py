@@ -1,6 +1,6 @@
 """The cards' clock: reminders at ``due_at``, expiry at ``expires_at``, COMPLETE accepted after 72 hours,
 and decided cards whose effect is still unapplied after five minutes escalated (``card.stuck.<type>``,
-the ``callsheet.cards.stuck`` metric; their saga keeps retrying).
+counted by ``callsheet.cards.stuck`` once the escalation commits; their saga keeps retrying).
 
 A sweeper runs in every replica, on the service clock (``advanceClock`` moves it): each pass
 locks the cards that are due with ``SKIP LOCKED``, so replicas share the work and a card is
@@ -14,8 +14,6 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
-from opentelemetry import metrics
-
 from services.cards.domain.card import STUCK_AFTER
 from services.cards.domain.model import CardState, CardType
 from services.cards.usecases.effects import effects_of
@@ -25,9 +23,6 @@ BATCH = 50
 # How far a COMPLETE's acceptance by the system is put off while a dispute of its order is open.
 DISPUTE_POSTPONEMENT = timedelta(days=1)
 log = logging.getLogger(__name__)
-_stuck = metrics.get_meter("callsheet.cards").create_counter(
-    "callsheet.cards.stuck", description="Decided cards whose effect was not applied within five minutes"
-)
 
 
 async def sweep_deadlines(uow_factory: Callable[[], CardsUnitOfWork]) -> int:
@@ -36,7 +31,6 @@ async def sweep_deadlines(uow_factory: Callable[[], CardsUnitOfWork]) -> int:
         changed = 0
         for card in await uow.cards_stuck(uow.now - STUCK_AFTER, limit=BATCH):
             if card.escalate(now=uow.now):
-                _stuck.add(1, {"type": card.type.value})
                 log.error(
                     "card %s (%s) of order %s is stuck: its effect is unapplied", card.card_id, card.type, card.order_id
                 )

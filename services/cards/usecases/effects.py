@@ -101,6 +101,7 @@ class CardEffects(SagaFlow):
 
     deps: CardsDeps
     kind = CARD_EFFECT
+    steps = tuple(sorted({*AFTER, *AFTER.values(), "release-holds", "reopen", "withdraw"}))
 
     async def _card(self, saga: Saga) -> Card:
         async with self.deps.uow() as uow:

@@ -18,6 +18,7 @@ from services.notify.adapters.repositories import Outcome, SqlNotifyUnitOfWork
 from services.notify.adapters.tables import NotificationRow, PreferenceRow
 from services.notify.domain.messages import Category, Channel, DeliveryStatus
 from services.notify.domain.rendering import Rendered, Templates, UnsafePreview
+from services.notify.usecases.metrics import count_deliveries
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,7 @@ async def deliver(
         outcomes.extend(_given_back(row) for row in rows if row.notification_id not in tried)
         taken = {row.notification_id: row.attempts for row in rows}
         await asyncio.shield(_record(uow, outcomes, dead_tokens, taken))
+        count_deliveries(channel, outcomes)
 
 
 async def _record(

@@ -21,6 +21,7 @@ from services.orders.domain.calendar import CalendarHold, Slot
 from services.orders.domain.errors import OrdersReason
 from services.orders.domain.lifecycle import OrderState
 from services.orders.domain.order import DEFAULT_DISPUTE_WINDOW_DAYS, Order, OrderEvent, TimelineEntry
+from services.orders.usecases.metrics import count_order_event
 from services.orders.usecases.ports import TimelineRecord
 
 EXCLUSION_VIOLATION = "23P01"
@@ -266,3 +267,8 @@ class SqlOrdersUnitOfWork(UnitOfWork):
             await self.timeline.append(
                 aggregate.order_id, event.timeline_entry(), actor=event.actor, at=event.occurred_at
             )
+
+    def on_committed(self, aggregate: Aggregate, event: DomainEvent) -> None:
+        """Counts a committed event of an order (``services.orders.usecases.metrics``)."""
+        if isinstance(aggregate, Order):
+            count_order_event(event)

@@ -67,6 +67,7 @@ class SettleCancellation(SagaFlow):
     """The saga that voids or refunds a cancelled order's payment."""
 
     kind = SETTLE_CANCELLATION
+    steps = ("settle",)
 
     def __init__(self, payments: PaymentsPort) -> None:
         self._payments = payments

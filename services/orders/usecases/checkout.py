@@ -139,6 +139,7 @@ class CheckoutFlow(SagaFlow):
     """The steps of the checkout saga."""
 
     kind = CHECKOUT
+    steps = (AUTHORIZE, CREATE_ORDER, VOID_AUTHORIZATION)
 
     def __init__(
         self, *, uow: Callable[[], OrdersUnitOfWork], payments: PaymentsPort, respond: Callable[[Order], Message]

@@ -98,6 +98,7 @@ class CapturePayment(SagaFlow):
     """The saga that captures a confirmed order's authorization."""
 
     kind = CAPTURE_PAYMENT
+    steps = ("capture",)
 
     def __init__(self, payments: PaymentsPort) -> None:
         self._payments = payments

@@ -38,6 +38,7 @@ from services.payments.adapters.wire import encode_event
 from services.payments.domain.bookkeeping import Books, entry_for, needs_balances, needs_price
 from services.payments.domain.ledger import BOOKING_KINDS, Balance, Entry, EntryKind, Posting, Split
 from services.payments.domain.payment import Payment, PaymentEvent, PaymentStatus, RefundStatus
+from services.payments.usecases.metrics import count_payment_event
 from services.payments.usecases.ports import (
     ChargeRecord,
     DisputeRecord,
@@ -66,6 +67,11 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
 
     def __init__(self, parts: KitParts) -> None:
         super().__init__(parts, encode_event)
+
+    def on_committed(self, aggregate: Aggregate, event: DomainEvent) -> None:
+        """Counts a committed event of a payment (``services.payments.usecases.metrics``)."""
+        if isinstance(aggregate, Payment):
+            count_payment_event(aggregate, event)
 
     async def on_event(self, aggregate: Aggregate, event: DomainEvent) -> None:
         """Posts the ledger entry of a payment's movement, in this transaction."""

@@ -107,8 +107,18 @@ HANDLERS: Mapping[str, Mapping[type[Message], Handler]] = {
 }
 
 
+# The few event types of each busy source support takes: JetStream delivers it nothing else.
+ONLY: Mapping[str, tuple[str, ...]] = {
+    "cards": ("card.requested.dispute", "card.closed.dispute", "card.stuck.*"),
+    "payments": ("dispute.opened", "dispute.won", "dispute.lost"),
+}
+
+
 def consumers(uow: Callable[[], SupportUnitOfWork], *, tables: KitTables, bus: Bus) -> list[EventConsumer]:
-    """One durable consumer per source, each applying a subject's events in order."""
+    """One durable consumer per source, of only the types support acts on. They are not ordered
+    by subject (the positions count every event of the source); each handler copes with an
+    event that overtook the one before it: a dispute withdrawn before its opening was seen opens
+    its case closed, a chargeback decided before its opening was seen opens its case first."""
     return [
         EventConsumer(
             name=f"support-{source}",
@@ -117,7 +127,7 @@ def consumers(uow: Callable[[], SupportUnitOfWork], *, tables: KitTables, bus: B
             bus=bus,
             source=source,
             handlers=handlers,
-            ordered=True,
+            only=ONLY[source],
         )
         for source, handlers in HANDLERS.items()
     ]

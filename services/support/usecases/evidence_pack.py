@@ -45,6 +45,7 @@ class EvidencePack(SagaFlow):
 
     deps: SupportDeps
     kind = EVIDENCE
+    steps = ("gather", "stage-evidence")
 
     async def run(self, saga: Saga) -> Outcome:
         """Gathers, packs and stores; then, for a chargeback, stages the booking's facts."""

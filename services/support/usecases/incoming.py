@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from services.support.domain.case import SupportCase
 from services.support.domain.cases import CaseState, CaseType
 from services.support.usecases.open_case import SystemCase, open_system_case
 from services.support.usecases.ports import SupportUnitOfWork
@@ -47,10 +48,10 @@ class PaymentDispute:
     due_by: datetime | None
 
 
-async def dispute_card_opened(uow: SupportUnitOfWork, card: DisputeCard) -> None:
+async def dispute_card_opened(uow: SupportUnitOfWork, card: DisputeCard) -> SupportCase:
     """Opens the booking dispute's case (its evidence pack and both participants follow)."""
     refund = f" The buyer asks for {card.requested_refund_cents} cents back." if card.requested_refund_cents else ""
-    await open_system_case(
+    return await open_system_case(
         uow,
         SystemCase(
             key=f"dispute-card:{card.card_id}",
@@ -68,10 +69,14 @@ async def dispute_card_opened(uow: SupportUnitOfWork, card: DisputeCard) -> None
 
 async def dispute_card_closed(uow: SupportUnitOfWork, card: DisputeCard) -> None:
     """A DISPUTE card that ended otherwise than by the case's resolution closes its case."""
+    if card.state == "CLOSED":
+        return  # closed by the case's own resolution
     case = await uow.case_by_key(f"dispute-card:{card.card_id}", lock=True)
-    if case is None or case.case_state in (CaseState.RESOLVED, CaseState.CLOSED) or card.state == "CLOSED":
-        return
-    case.close(actor="", reason="The dispute was withdrawn", now=uow.now)
+    if case is None:
+        # Its end came before its opening: the case opens closed, and the opening changes nothing.
+        case = await dispute_card_opened(uow, card)
+    if case.case_state not in (CaseState.RESOLVED, CaseState.CLOSED):
+        case.close(actor="", reason="The dispute was withdrawn", now=uow.now)
 
 
 async def card_stuck(uow: SupportUnitOfWork, *, card_id: str, order_id: str, card_type: str, version: int) -> None:

@@ -158,6 +158,7 @@ class CaseResolution(SagaFlow):
 
     deps: SupportDeps
     kind = RESOLUTION
+    steps = ("refund", "resolve-order", "close-card", "submit-evidence", "hide-media", "applied")
 
     async def _case(self, saga: Saga) -> SupportCase:
         async with self.deps.uow() as uow:

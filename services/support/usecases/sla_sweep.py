@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from services.support.domain.cases import CaseType
+from services.support.usecases.metrics import count_sla_breaches
 from services.support.usecases.ports import SupportUnitOfWork
 
 BATCH = 50
@@ -18,10 +20,15 @@ BATCH = 50
 
 async def sweep_sla(uow_factory: Callable[[], SupportUnitOfWork]) -> int:
     """Escalates the cases past an SLA target; returns how many were looked at."""
+    breached: list[tuple[CaseType, list[str]]] = []
     async with uow_factory() as uow:
         due = await uow.cases_due(uow.now, limit=BATCH)
         for case in due:
             queue = await uow.queue(case.queue)
-            case.escalate_overdue(agents=queue.agent_ids if queue else (), now=uow.now)
+            clocks = case.escalate_overdue(agents=queue.agent_ids if queue else (), now=uow.now)
+            if clocks:
+                breached.append((case.case_type, clocks))
         await uow.commit()
+    for case_type, clocks in breached:  # counted once the escalations are committed
+        count_sla_breaches(case_type, clocks)
     return len(due)
