@@ -273,7 +273,16 @@ async def serve(kit: ServiceKit, parts: ServiceParts) -> None:
     await kit.bus.connect()
 
     callers = ServerCallerInterceptor(audience=kit.name, keyring=settings.trusted_service_keys)
-    server = grpc.aio.server(interceptors=[aio_server_interceptor(), ServerMetricsInterceptor(), callers])
+    server = grpc.aio.server(
+        interceptors=[aio_server_interceptor(), ServerMetricsInterceptor(), callers],
+        # Callers keep a connection per replica they resolved; closing each one after a while
+        # (its calls finish first) makes them resolve again, so a replica added by a scale-up
+        # gets its share of calls within minutes.
+        options=[
+            ("grpc.max_connection_age_ms", int(settings.grpc_max_connection_age_seconds * 1000)),
+            ("grpc.max_connection_age_grace_ms", 30_000),
+        ],
+    )
     for register in parts.register:
         register(server)
     clock_pb2_grpc.add_ClockServiceServicer_to_server(ClockServicer(kit), server)

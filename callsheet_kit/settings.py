@@ -86,6 +86,7 @@ class ServiceSettings(CommonSettings):
     database_url: str = Field(alias="CALLSHEET_DATABASE_URL")
     nats_url: str = Field("nats://127.0.0.1:4222", alias="NATS_URL")
     grpc_listen: str = Field("127.0.0.1:0", alias="CALLSHEET_GRPC_LISTEN")
+    grpc_max_connection_age_seconds: float = Field(300.0, alias="CALLSHEET_GRPC_MAX_CONNECTION_AGE_SECONDS", gt=0)
     event_prefix: str = Field("callsheet", alias="CALLSHEET_EVENT_PREFIX", pattern=r"^[a-z0-9_]+$")
     db_pool_size: int = Field(10, alias="CALLSHEET_DB_POOL_SIZE", ge=1)
     shutdown_grace_seconds: float = Field(5.0, alias="CALLSHEET_SHUTDOWN_GRACE_SECONDS", ge=0)

@@ -1,9 +1,10 @@
 """The image: built by the Makefile's own install path, run without build tools and without root.
 
-No container engine runs here, so the Dockerfile is read rather than built: its build stage must
-make the virtual environment with the same recipe as ``make up`` (the same requirements file, the
-same venv and ``callsheet.pth`` steps, at the path the final stage runs from), and its final
-stage must carry no compiler or build tool and run as an unprivileged numeric user.
+The suite runs without a container engine, so the Dockerfile is read rather than built: its
+build stage must make the virtual environment with the same recipe as ``make up`` (the same
+requirements file, the same venv and ``callsheet.pth`` steps, at the path the final stage runs
+from), and its final stage must carry no compiler or build tool and run as an unprivileged
+numeric user.
 """
 
 from __future__ import annotations

@@ -218,12 +218,16 @@ def test_the_gateway_labels_requests_by_face_operation_and_contract_code(system:
     created = {"face": "graphql", "operation": "createCard", "code": "OK"}
     refused = {"face": "graphql", "operation": "createCard", "code": "FAILED_PRECONDITION"}
     rest = {"face": "rest", "operation": "order", "code": "OK"}
+    served = {"method": "/callsheet.cards.v1.CardsService/CreateCard", "code": "FAILED_PRECONDITION"}
+    opened = {"type": "extras"}
 
-    def counts() -> tuple[float, float, float]:
+    def counts() -> tuple[float, ...]:
         return (
             sample_value(system, "gateway", histogram, created),
             sample_value(system, "gateway", histogram, refused),
             sample_value(system, "gateway", histogram, rest),
+            sample_value(system, "cards", "callsheet_rpc_server_seconds_count", served),
+            sample_value(system, "cards", "callsheet_cards_created_total", opened),
         )
 
     order_id = confirmed(system)
@@ -234,9 +238,10 @@ def test_the_gateway_labels_requests_by_face_operation_and_contract_code(system:
         create(system, PROVIDER, order_id, "EXTRAS", EXTRAS)
     assert second.value.code == "FAILED_PRECONDITION"
     assert system.rest(BUYER, "GET", f"/v1/orders/{order_id}").status_code == 200
-    expected = (before[0] + 1, before[1] + 1, before[2] + 1)
+    # Each request once at the gateway, the refusal under its gRPC code in cards too, and one card opened.
+    expected = tuple(count + 1 for count in before)
     # Recorded once the response is out, so a moment after the client has it.
-    wait_for(counts, lambda now: now == expected, timeout=5, what="the three requests counted")
+    wait_for(counts, lambda now: now == expected, timeout=5, what="the requests and the card counted")
     # The SLO's bound is a bucket of its own.
     bucket = {**created, "le": "1.5"}
     assert sample_value(system, "gateway", "callsheet_gateway_request_seconds_bucket", bucket) >= 1.0

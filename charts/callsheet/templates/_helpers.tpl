@@ -43,9 +43,30 @@ support: [sup]
 notify: [ntf]
 {{- end -}}
 
-{{/* The processes that keep files: receipts' PDFs, media, deliverables, evidence. */}}
+{{/*
+The processes that keep files (receipts' PDFs, media, deliverables, evidence), and those of them
+that reach S3 when the files are in a bucket (the gateway then serves none: S3 does).
+*/}}
 {{- define "callsheet.fileUsers" -}}
 gateway payments cards support
+{{- end -}}
+
+{{- define "callsheet.s3Users" -}}
+payments cards support
+{{- end -}}
+
+{{/* NetworkPolicy egress rules, each {to, ports}; a rule without peers admits any address. */}}
+{{- define "callsheet.egressRules" -}}
+{{- range $rule := . }}
+{{- $clean := dict }}
+{{- with $rule.ports }}
+{{- $_ := set $clean "ports" . }}
+{{- end }}
+{{- with $rule.to }}
+{{- $_ := set $clean "to" . }}
+{{- end }}
+{{ toYaml (list $clean) }}
+{{- end }}
 {{- end -}}
 
 {{/* The callers of service .service, as a list. */}}
@@ -241,7 +262,7 @@ CALLSHEET_FCM_CREDENTIALS_FILE: {{ printf "/var/run/secrets/callsheet/fcm/%s" $v
     secretKeyRef:
       name: {{ $s.files.existingSecret }}
       key: {{ $s.files.key }}
-{{- if and $v.files.bucket $s.s3.existingSecret }}
+{{- if and $v.files.bucket $s.s3.existingSecret (has $c (splitList " " (include "callsheet.s3Users" $root))) }}
 - name: AWS_ACCESS_KEY_ID
   valueFrom:
     secretKeyRef:
