@@ -294,8 +294,8 @@ def card(message: cards_pb2.Card) -> ApiObject:
 
 # Support cases: the service names types, states and priorities as the contract does.
 
-# Who a case names as its opener when the system opened it (a chargeback from the card network,
-# a booking dispute from a DISPUTE card's escalation): openedBy is never empty.
+# Who a case names as its opener when nobody opened it (a chargeback from the card network, a
+# stuck card's case): openedBy is never empty.
 SYSTEM_OPENER = "system"
 
 
