@@ -26,6 +26,7 @@ from system_client import CANCEL, GraphQLError, System
 from test_cards import EXTRAS, confirmed, create, respond
 
 from devstack.stack import ROOT
+from tools.promql import metric_names
 
 CATALOGUES = (ROOT / "observability" / "metrics.md", ROOT / "observability" / "dashboards" / "orders.md")
 CHART_FILES = ROOT / "charts" / "callsheet" / "files"
@@ -47,55 +48,6 @@ PROMETHEUS_OWN = frozenset(
         "ALERTS_FOR_STATE",
     }
 )
-# What PromQL has besides metric names: keywords, modifiers, aggregations (functions are told by their "(").
-PROMQL_WORDS = frozenset(
-    {
-        "by",
-        "without",
-        "on",
-        "ignoring",
-        "group_left",
-        "group_right",
-        "bool",
-        "offset",
-        "and",
-        "or",
-        "unless",
-        "atan2",
-        "inf",
-        "nan",
-        "sum",
-        "min",
-        "max",
-        "avg",
-        "group",
-        "stddev",
-        "stdvar",
-        "count",
-        "count_values",
-        "bottomk",
-        "topk",
-        "quantile",
-        "limitk",
-        "limit_ratio",
-    }
-)
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`')
-_VARIABLES = re.compile(r"\$\{[^}]*\}|\$\w+")
-_MATCHERS = re.compile(r"\{[^{}]*\}")
-_RANGES = re.compile(r"\[[^\[\]]*\]")
-_LABEL_LISTS = re.compile(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^()]*\)")
-_IDENTIFIER = re.compile(r"(?<![\w:.])[A-Za-z_:][\w:]*(?![\w:]|\s*\()")
-
-
-def names_in_promql(expression: str) -> set[str]:
-    """The metric names an expression selects (Grafana's ``$variables`` aside)."""
-    bare = _STRINGS.sub(" ", expression)
-    bare = _VARIABLES.sub(" ", bare)
-    bare = _MATCHERS.sub(" ", bare)
-    bare = _RANGES.sub(" ", bare)
-    bare = _LABEL_LISTS.sub(" ", bare)
-    return {name for name in _IDENTIFIER.findall(bare) if name not in PROMQL_WORDS}
 
 
 def _walk(node: Any) -> Iterator[dict[str, Any]]:
@@ -132,7 +84,7 @@ def required_names() -> dict[str, set[str]]:
             if isinstance(node.get("expr"), str):
                 expressions.append((node["expr"], ALERTS))
     for expression, where in expressions:
-        for name in names_in_promql(expression) - recorded - PROMETHEUS_OWN:
+        for name in metric_names(expression) - recorded - PROMETHEUS_OWN:
             need(name, where)
     return found
 

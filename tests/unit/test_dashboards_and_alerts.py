@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 import yaml  # type: ignore[import-untyped]
 
+from tools.promql import metric_names
+
 REPO = Path(__file__).resolve().parents[2]
 DASHBOARDS = REPO / "charts" / "callsheet" / "files" / "dashboards"
 RULES = REPO / "charts" / "callsheet" / "files" / "alerts.yaml"
@@ -48,36 +50,6 @@ REQUIRED_ALERTS = {
 REQUIRED_DASHBOARDS = {"orders-cards", "payments", "support-sla", "notifications", "platform"}
 SEVERITIES = {"page", "ticket"}
 HISTOGRAM_SERIES = ("_bucket", "_count", "_sum")
-PROMQL_WORDS = {
-    "and",
-    "or",
-    "unless",
-    "by",
-    "without",
-    "on",
-    "ignoring",
-    "group_left",
-    "group_right",
-    "offset",
-    "bool",
-    "inf",
-    "nan",
-    # Aggregations, which may be followed by their grouping rather than by a parenthesis.
-    "sum",
-    "min",
-    "max",
-    "avg",
-    "group",
-    "stddev",
-    "stdvar",
-    "count",
-    "count_values",
-    "bottomk",
-    "topk",
-    "quantile",
-    "limitk",
-    "limit_ratio",
-}
 DURATION = re.compile(r"^(\d+(ms|s|m|h|d|w|y))+$")
 
 
@@ -153,22 +125,6 @@ def spec_histograms() -> frozenset[str]:
     for spec in SPECS:
         names |= set(re.findall(r"^\| `(\w+)` \| histogram \|", spec.read_text(), flags=re.MULTILINE))
     return frozenset(names)
-
-
-def metric_names(expr: str) -> set[str]:
-    """The series names a PromQL expression selects (functions, keywords and labels left out)."""
-    text = re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`', '""', expr)
-    text = re.sub(r"\$\{?\w+\}?", "", text)
-    text = re.sub(r"\{[^{}]*\}", "", text)
-    text = re.sub(r"\[[^\[\]]*\]", "", text)
-    text = re.sub(r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^()]*\)", r"\1", text)
-    names = set()
-    for found in re.finditer(r"(?<![\w.])([A-Za-z_:][\w:]*)", text):
-        name = found.group(1)
-        if name.lower() in PROMQL_WORDS or re.match(r"\s*\(", text[found.end() :]):
-            continue
-        names.add(name)
-    return names
 
 
 def known(name: str) -> bool:
