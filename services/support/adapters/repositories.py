@@ -40,6 +40,14 @@ def _history(row: object) -> HistoryRecord:
     )
 
 
+def _queue(row: object) -> Queue:
+    return Queue(
+        name=row.name,  # type: ignore[attr-defined]
+        agent_ids=tuple(row.agent_ids),  # type: ignore[attr-defined]
+        hours=hours_from_json(row.business_hours),  # type: ignore[attr-defined]
+    )
+
+
 class SqlSupportUnitOfWork(UnitOfWork):
     """One transaction of support; every case loaded or added is tracked for its events and history."""
 
@@ -185,14 +193,14 @@ class SqlSupportUnitOfWork(UnitOfWork):
         ).first()
         if row is None:
             return Queue(name=case_type.value.lower(), agent_ids=(), hours=None)
-        return Queue(name=row.name, agent_ids=tuple(row.agent_ids), hours=hours_from_json(row.business_hours))
+        return _queue(row)
 
     async def queue(self, name: str) -> Queue | None:
         """A queue by name."""
         row = (await self.session.execute(select(queue_table).where(queue_table.c.name == name))).first()
         if row is None:
             return None
-        return Queue(name=row.name, agent_ids=tuple(row.agent_ids), hours=hours_from_json(row.business_hours))
+        return _queue(row)
 
     async def policy(self, case_type: CaseType, priority: str, hours: BusinessHours | None) -> SlaPolicy:
         """The policy row of a type and priority; RULES.md's defaults when there is none."""

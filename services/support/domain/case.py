@@ -228,8 +228,8 @@ class SupportCase(Aggregate):
 
     def _set_sla(self, sla: CaseSla, escalated: list[str]) -> None:
         self.sla = sla_to_json(sla, escalated=escalated)
-        self.first_response_due = _planned(sla.first_response)
-        self.resolution_due = _planned(sla.resolution)
+        self.first_response_due = sla.first_response.due()
+        self.resolution_due = sla.resolution.due()
         watched = [
             due
             for name, clock in (("first_response", sla.first_response), ("resolution", sla.resolution))
@@ -490,12 +490,6 @@ class SupportCase(Aggregate):
             self.record(
                 CaseUpdated(actor=actor, occurred_at=now, recipients=_audience(self.participants, actor), change=change)
             )
-
-
-def _planned(clock: Any) -> datetime | None:
-    """When a clock's target falls: its due time while it runs, else none."""
-    due: datetime | None = clock.due()
-    return due
 
 
 def _iso(value: datetime | None) -> str | None:

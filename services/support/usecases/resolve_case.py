@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from callsheet_kit.errors import DomainError, ErrorCode, Violations
+from callsheet_kit.errors import DomainError, Violations
 from callsheet_kit.idempotency import check_key
-from callsheet_kit.saga import Finished, Next, Outcome, Saga, SagaFlow
+from callsheet_kit.saga import TRANSIENT_CODES, Finished, Next, Outcome, Saga, SagaFlow
 from callsheet_kit.uow import transactional
 from callsheet_kit.validation import MAX_JSON_TEXT, as_object, integer, json_text, only_keys
 from services.support.domain.case import SupportCase
@@ -174,7 +174,7 @@ class CaseResolution(SagaFlow):
         try:
             data = await self._effect(saga.step, case, saga)
         except DomainError as error:
-            if error.code in (ErrorCode.UNAVAILABLE, ErrorCode.INTERNAL):
+            if error.code in TRANSIENT_CODES:
                 raise
             return await self._applied(saga, failure=f"{saga.step}: {error.message}")
         return Next(_following(saga), data)
